@@ -20,6 +20,7 @@ export default defineConfig({
   test: {
     root: repoRoot,
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/support/global-setup.ts'],
     environment: 'node',
     pool: 'forks',
     testTimeout: 30_000,

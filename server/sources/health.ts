@@ -68,7 +68,7 @@ export class SourceHealthTracker {
     const lastTenMinutes = this.postTimes.filter((p) => p.at >= now - 600_000).reduce((n, p) => n + p.count, 0);
     return {
       id: this.id,
-      status: this.status(now),
+      status: this.status(),
       lastPostAt: this.lastPostAt?.toISOString() ?? null,
       lagMs: this.lagMs,
       postsPerMinute: lastTenMinutes / 10,
@@ -80,7 +80,7 @@ export class SourceHealthTracker {
     };
   }
 
-  private status(now: number): SourceHealth['status'] {
+  private status(): SourceHealth['status'] {
     if (this.paused) return 'paused';
     const errorIsLatest = this.lastError && (!this.lastSuccessAt || this.lastError.at >= this.lastSuccessAt);
     if (errorIsLatest) return this.errors.length >= 3 || !this.lastSuccessAt ? 'failing' : 'degraded';

@@ -1,0 +1,22 @@
+import type { Migration, MigrationProvider } from 'kysely/migration';
+import * as m0001 from './0001_subjects_and_posts';
+import * as m0002 from './0002_rollups';
+import * as m0003 from './0003_issues_and_alerts';
+import * as m0004 from './0004_accounts';
+import * as m0005 from './0005_cases_and_records';
+import * as m0006 from './0006_sources_and_settings';
+
+// Static imports rather than a folder scan: the list is explicit, ordered by name, and works the
+// same under tsx, vitest and a bundle. Add new migrations at the end; never edit an old one.
+const migrations: Record<string, Migration> = {
+  '0001_subjects_and_posts': m0001,
+  '0002_rollups': m0002,
+  '0003_issues_and_alerts': m0003,
+  '0004_accounts': m0004,
+  '0005_cases_and_records': m0005,
+  '0006_sources_and_settings': m0006,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

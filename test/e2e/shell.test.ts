@@ -1,0 +1,50 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { launchBrowser, screenshotPath } from '../support/browser';
+import { buildDashboard } from '../support/build-web';
+import { startServerProcess, type ServerProcess } from '../support/server-process';
+
+describe.skipIf(inject('browserSkipReason') !== null)('the dashboard shell in Chromium', () => {
+  let server: ServerProcess;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    const webDir = await buildDashboard();
+    [server, browser] = await Promise.all([startServerProcess({ EARSHOT_WEB_DIR: webDir, EARSHOT_DEMO: 'off' }), launchBrowser()]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('the shell renders with navigation, a green health badge and the system status', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    await page.goto(server.url);
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    for (const name of ['Overview', 'Subjects', 'Issues', 'Alerts', 'Mentions', 'Cases', 'Settings']) {
+      await expect(nav.getByRole('link', { name, exact: true }).count()).resolves.toBe(1);
+    }
+    await page.getByTestId('health-badge').and(page.locator('[data-status="ok"]')).waitFor();
+    await page.getByTestId('system-status').getByText('embedded PostgreSQL').waitFor();
+    await page.screenshot({ path: screenshotPath('shell-overview'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test('navigating is client-side and deep links load the right page', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/alerts?range=7d`);
+    await page.getByRole('heading', { name: 'Alerts', level: 1 }).waitFor();
+    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
+    await page.getByRole('link', { name: 'Settings', exact: true }).click();
+    await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+    // The same document: no full reload happened.
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
+    expect(new URL(page.url()).pathname).toBe('/settings');
+    await page.close();
+  });
+});

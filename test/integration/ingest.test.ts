@@ -1,0 +1,91 @@
+import { expect, test, beforeAll } from 'vitest';
+import { insertSubject } from '../../server/db/repositories/subjects.repository';
+import { loadCursor } from '../../server/db/repositories/sources.repository';
+import { ingestBatch } from '../../server/pipeline/ingest';
+import { describeEachDatabase } from '../support/databases';
+import { makePost, wordAnalyzer } from '../support/posts';
+
+const source = { id: 'test', kind: 'test' };
+const now = new Date('2026-03-02T12:00:00Z');
+
+describeEachDatabase('ingestBatch', (db) => {
+  let analyzer: ReturnType<typeof wordAnalyzer>;
+  beforeAll(async () => {
+    const acme = await insertSubject(db().db, { kind: 'company', name: 'Acme', query: 'acme' });
+    const kestrel = await insertSubject(db().db, { kind: 'supplier', name: 'Kestrel', query: 'kestrel' });
+    analyzer = wordAnalyzer({ acme: acme.id, kestrel: kestrel.id });
+  });
+
+  test('stores posts, links subjects, counts rollups and saves the cursor in one go', async () => {
+    const posts = [
+      makePost({ nativeId: '1', text: 'bad acme parcel late, order #123', author: { id: 'u1', handle: 'u1', name: null, followers: 5 } }),
+      makePost({ nativeId: '2', text: 'good acme and kestrel', author: { id: 'u2', handle: null, name: null, followers: null } }),
+      makePost({ nativeId: '3', text: 'nothing to see', author: { id: 'u3', handle: null, name: null, followers: null } }),
+    ];
+    const r = await ingestBatch(db().db, analyzer, source, { posts, cursor: { page: 1 } }, now);
+    expect(r.stored).toHaveLength(3);
+    expect(await loadCursor(db().db, 'test')).toEqual({ page: 1 });
+
+    const stored = await db().db.selectFrom('posts').select(['native_id', 'sentiment_label', 'refs']).orderBy('native_id').execute();
+    expect(stored.map((p) => p.sentiment_label)).toEqual(['negative', 'positive', 'neutral']);
+    expect(stored[0]!.refs).toEqual([{ type: 'order', value: '123' }]);
+
+    const rollups = await db().db.selectFrom('rollups').selectAll().orderBy('subject_id').execute();
+    expect(rollups.map((r) => [r.posts, r.authors, r.negative, r.positive])).toEqual([
+      [2, 2, 1, 1],
+      [1, 1, 0, 1],
+    ]);
+    const aspects = await db().db.selectFrom('rollup_aspects').selectAll().execute();
+    expect(aspects).toHaveLength(1);
+    expect(aspects[0]).toMatchObject({ aspect: 'delivery', mentions: 1, negative: 1 });
+    // Only posts about a subject go on to the derive step.
+    const queued = await db().db.selectFrom('derive_queue').select('post_id').execute();
+    expect(queued).toHaveLength(2);
+  });
+
+  test('a batch delivered twice is stored once and counted once', async () => {
+    const posts = [makePost({ nativeId: '10', text: 'bad kestrel housing', createdAt: new Date('2026-03-02T11:00:00Z') })];
+    await ingestBatch(db().db, analyzer, source, { posts, cursor: { page: 2 } }, now);
+    const again = await ingestBatch(db().db, analyzer, source, { posts: [...posts, ...posts], cursor: { page: 2 } }, now);
+    expect(again.stored).toHaveLength(0);
+    expect(again.duplicates).toBe(2);
+    const rollup = await db()
+      .db.selectFrom('rollups')
+      .selectAll()
+      .where('bucket', '=', new Date('2026-03-02T11:00:00Z'))
+      .executeTakeFirstOrThrow();
+    expect(rollup.posts).toBe(1);
+  });
+
+  test('reposts count as amplification, not as new voices', async () => {
+    const at = new Date('2026-03-03T09:00:00Z');
+    const posts = [
+      makePost({ nativeId: '20', text: 'good acme', createdAt: at, author: { id: 'orig', handle: null, name: null, followers: null } }),
+      makePost({ nativeId: '21', text: 'RT good acme', kind: 'repost', repostOfNativeId: '20', createdAt: at, author: { id: 'fan', handle: null, name: null, followers: null } }),
+    ];
+    await ingestBatch(db().db, analyzer, source, { posts, cursor: null }, now);
+    const r = await db().db.selectFrom('rollups').selectAll().where('bucket', '=', at).executeTakeFirstOrThrow();
+    expect([r.posts, r.reposts, r.authors, r.positive]).toEqual([1, 1, 1, 1]);
+  });
+
+  test('a post deleted at the network is marked deleted and taken out of the counts', async () => {
+    const at = new Date('2026-03-04T09:00:00Z');
+    await ingestBatch(db().db, analyzer, source, { posts: [makePost({ nativeId: '30', text: 'bad acme', createdAt: at })], cursor: null }, now);
+    const r = await ingestBatch(db().db, analyzer, source, { posts: [], deletes: ['30', '30', 'unknown'], cursor: null }, now);
+    expect(r.deleted).toBe(1);
+    const post = await db().db.selectFrom('posts').select('deleted_at').where('native_id', '=', '30').executeTakeFirstOrThrow();
+    expect(post.deleted_at).not.toBeNull();
+    const rollup = await db().db.selectFrom('rollups').selectAll().where('bucket', '=', at).executeTakeFirstOrThrow();
+    expect([rollup.posts, rollup.negative]).toEqual([0, 0]);
+  });
+
+  test('a failure inside the batch stores nothing and keeps the old cursor', async () => {
+    await ingestBatch(db().db, analyzer, { id: 'flaky', kind: 'test' }, { posts: [makePost({ nativeId: 'f1', text: 'acme' })], cursor: { n: 1 } }, now);
+    const broken = { ...analyzer, dedupeKey: () => 'x'.repeat(10) };
+    const bad = makePost({ nativeId: 'f2', text: 'acme', createdAt: new Date('invalid') });
+    await expect(ingestBatch(db().db, broken, { id: 'flaky', kind: 'test' }, { posts: [makePost({ nativeId: 'f3', text: 'acme' }), bad], cursor: { n: 2 } }, now)).rejects.toThrow();
+    expect(await loadCursor(db().db, 'flaky')).toEqual({ n: 1 });
+    const ids = await db().db.selectFrom('posts').select('native_id').where('source', '=', 'flaky').execute();
+    expect(ids.map((r) => r.native_id)).toEqual(['f1']);
+  });
+});
