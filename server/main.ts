@@ -11,6 +11,11 @@ import { openDatabase, type DatabaseHandle } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import { createApp } from './http/app';
 import { createLogger, type Logger } from './logger';
+import { alertsRoutes } from './http/routes/alerts.routes';
+import { eventsRoutes } from './http/routes/events.routes';
+import { issuesRoutes } from './http/routes/issues.routes';
+import { mentionsRoutes } from './http/routes/mentions.routes';
+import { statsRoutes } from './http/routes/stats.routes';
 import { EventHub } from './pipeline/events';
 import { SourceRunner } from './pipeline/runner';
 import type { Source } from './sources/source';
@@ -47,7 +52,13 @@ export async function startEarshot(config: Config, options: StartOptions = {}): 
       version,
       sourceHealth: () => runner.health(),
       webDir: config.webDir,
-      routers: [],
+      routers: [
+        statsRoutes({ database, clock }),
+        mentionsRoutes({ database, clock }),
+        issuesRoutes({ database, clock, events }),
+        alertsRoutes({ database, clock, events }),
+        eventsRoutes({ events }),
+      ],
     });
     const server = await listen(app, config.port, config.host);
     runner.start();

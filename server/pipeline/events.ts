@@ -3,15 +3,7 @@
  * own shapes, so the SSE route forwards them as they are.
  */
 import { EventEmitter } from 'node:events';
-
-export interface LiveEvents {
-  /** Posts just stored, newest last (summaries: the client fetches details on demand). */
-  posts: { count: number; source: string; ids: number[] };
-  alert: { id: number; kind: string; status: string; subjectId: number | null; severity: string };
-  issue: { id: number; subjectId: number | null; label: string };
-  case: { id: number; status: string };
-  source: { id: string; status: string };
-}
+import type { LiveEvents } from '../../shared/api/events';
 
 export class EventHub {
   private readonly emitter = new EventEmitter();
