@@ -72,6 +72,7 @@ export interface Database {
     score_sum: Generated<number>;
   };
   rollup_authors: { subject_id: number; bucket: Timestamp; author_key: string };
+  rollup_author_days: { subject_id: number; day: Timestamp; sketch: Uint8Array };
   rollup_aspects: { subject_id: number; bucket: Timestamp; aspect: string; mentions: number; negative: number };
   issues: {
     id: Generated<number>;

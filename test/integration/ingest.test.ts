@@ -89,3 +89,21 @@ describeEachDatabase('ingestBatch', (db) => {
     expect(ids.map((r) => r.native_id)).toEqual(['f1']);
   });
 });
+
+describeEachDatabase('distinct authors over long ranges', (db) => {
+  test('daily sketches estimate the distinct authors of a week, and re-delivery does not inflate them', async () => {
+    const { estimateAuthors } = await import('../../server/db/repositories/rollups.repository');
+    const s = await insertSubject(db().db, { kind: 'company', name: 'Acme', query: 'acme' });
+    const analyzer = wordAnalyzer({ acme: s.id });
+    const day = (d: number, h: number) => new Date(Date.UTC(2026, 3, 1 + d, h));
+    // 300 authors each post on several days: 300 distinct authors, 1,500 posts.
+    const posts = Array.from({ length: 1500 }, (_, i) =>
+      makePost({ nativeId: `s${i}`, text: 'acme', createdAt: day(i % 5, i % 24), author: { id: `author${i % 300}`, handle: null, name: null, followers: null } }),
+    );
+    for (let i = 0; i < posts.length; i += 500) await ingestBatch(db().db, analyzer, source, { posts: posts.slice(i, i + 500), cursor: null }, now);
+    const estimate = (await estimateAuthors(db().db, day(0, 0), day(7, 0))).get(s.id)!;
+    expect(Math.abs(estimate - 300)).toBeLessThanOrEqual(15);
+    await ingestBatch(db().db, analyzer, { id: 'other', kind: 'test' }, { posts: posts.slice(0, 500).map((p) => ({ ...p, nativeId: `again-${p.nativeId}` })), cursor: null }, now);
+    expect((await estimateAuthors(db().db, day(0, 0), day(7, 0))).get(s.id)).toBe(estimate);
+  });
+});

@@ -1,4 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { addToSketch, emptySketch, estimate, mergeSketch } from '../../analysis/hll';
 import type { RollupDelta } from '../../analysis/rollups';
 import type { Database } from '../tables';
 
@@ -8,6 +9,7 @@ type Db = Kysely<Database> | Transaction<Database>;
 export async function applyRollupDeltas(db: Db, deltas: RollupDelta[]): Promise<void> {
   if (deltas.length === 0) return;
   const newAuthors = await insertAuthors(db, deltas);
+  await updateAuthorSketches(db, deltas);
   const iso = (d: Date) => d.toISOString();
   await sql`
     insert into rollups as r (subject_id, bucket, posts, reposts, authors, positive, negative, neutral, unscored, score_sum)
@@ -48,4 +50,53 @@ async function insertAuthors(db: Db, deltas: RollupDelta[]): Promise<Map<string,
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return counts;
+}
+
+const DAY = 86_400_000;
+
+/** Adds the batch's authors to the per-day HyperLogLog sketches (read, merge, write, under a row lock). */
+async function updateAuthorSketches(db: Db, deltas: RollupDelta[]): Promise<void> {
+  const byDay = new Map<string, { subjectId: number; day: Date; authors: Set<string> }>();
+  for (const d of deltas) {
+    if (d.authors.size === 0) continue;
+    const day = new Date(Math.floor(d.bucket.getTime() / DAY) * DAY);
+    const key = `${d.subjectId}:${day.getTime()}`;
+    const entry = byDay.get(key) ?? { subjectId: d.subjectId, day, authors: new Set<string>() };
+    for (const a of d.authors) entry.authors.add(a);
+    byDay.set(key, entry);
+  }
+  if (byDay.size === 0) return;
+  const entries = [...byDay.values()].sort((a, b) => a.subjectId - b.subjectId || a.day.getTime() - b.day.getTime());
+  const existing = await sql<{ subject_id: number; day: Date; sketch: Uint8Array }>`
+    select subject_id, day, sketch from rollup_author_days
+    where (subject_id, day) in (select * from unnest(${entries.map((e) => e.subjectId)}::int[], ${entries.map((e) => e.day.toISOString())}::timestamptz[]))
+    order by subject_id, day
+    for update`.execute(db);
+  const current = new Map(existing.rows.map((r) => [`${r.subject_id}:${new Date(r.day).getTime()}`, new Uint8Array(r.sketch)]));
+  const changed: Array<{ subjectId: number; day: Date; sketch: Uint8Array }> = [];
+  for (const e of entries) {
+    const key = `${e.subjectId}:${e.day.getTime()}`;
+    const sketch = current.get(key) ?? emptySketch();
+    let dirty = !current.has(key);
+    for (const a of e.authors) dirty = addToSketch(sketch, a) || dirty;
+    if (dirty) changed.push({ subjectId: e.subjectId, day: e.day, sketch });
+  }
+  if (changed.length === 0) return;
+  await sql`
+    insert into rollup_author_days (subject_id, day, sketch)
+    select * from unnest(${changed.map((c) => c.subjectId)}::int[], ${changed.map((c) => c.day.toISOString())}::timestamptz[], ${changed.map((c) => Buffer.from(c.sketch))}::bytea[])
+    on conflict (subject_id, day) do update set sketch = excluded.sketch`.execute(db);
+}
+
+/** Estimated distinct authors per subject over the UTC days overlapping [from, to). */
+export async function estimateAuthors(db: Db, from: Date, to: Date): Promise<Map<number, number>> {
+  const firstDay = new Date(Math.floor(from.getTime() / DAY) * DAY);
+  const rows = await db.selectFrom('rollup_author_days').select(['subject_id', 'sketch']).where('day', '>=', firstDay).where('day', '<', to).execute();
+  const merged = new Map<number, Uint8Array>();
+  for (const r of rows) {
+    const m = merged.get(r.subject_id) ?? emptySketch();
+    mergeSketch(m, new Uint8Array(r.sketch));
+    merged.set(r.subject_id, m);
+  }
+  return new Map([...merged].map(([id, s]) => [id, estimate(s)]));
 }

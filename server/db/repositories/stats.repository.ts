@@ -5,6 +5,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Granularity } from '../../../shared/api/range';
 import type { Database } from '../tables';
+import { estimateAuthors } from './rollups.repository';
 
 export interface Counts {
   posts: number;
@@ -40,8 +41,12 @@ export async function subjectTotals(db: Kysely<Database>, from: Date, to: Date):
   return new Map(r.rows.map((row) => [row.subject_id, row]));
 }
 
-/** Exact distinct authors (originals, replies and quotes) per subject in [from, to). */
+/**
+ * Distinct authors (originals, replies and quotes) per subject in [from, to): exact from the hourly
+ * author sets up to three days, estimated from the daily HyperLogLog sketches beyond (whole days).
+ */
 export async function subjectAuthors(db: Kysely<Database>, from: Date, to: Date): Promise<Map<number, number>> {
+  if (to.getTime() - from.getTime() > 3 * 86_400_000) return estimateAuthors(db, from, to);
   const r = await sql<{ subject_id: number; authors: number }>`
     select subject_id, count(distinct author_key)::int as authors from rollup_authors
     where bucket >= ${from} and bucket < ${to} group by 1`.execute(db);
