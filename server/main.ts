@@ -15,6 +15,7 @@ import { alertsRoutes } from './http/routes/alerts.routes';
 import { eventsRoutes } from './http/routes/events.routes';
 import { issuesRoutes } from './http/routes/issues.routes';
 import { mentionsRoutes } from './http/routes/mentions.routes';
+import { postsRoutes } from './http/routes/posts.routes';
 import { statsRoutes } from './http/routes/stats.routes';
 import { EventHub } from './pipeline/events';
 import { SourceRunner } from './pipeline/runner';
@@ -55,6 +56,7 @@ export async function startEarshot(config: Config, options: StartOptions = {}): 
       routers: [
         statsRoutes({ database, clock }),
         mentionsRoutes({ database, clock }),
+        postsRoutes({ database }),
         issuesRoutes({ database, clock, events }),
         alertsRoutes({ database, clock, events }),
         eventsRoutes({ events }),

@@ -135,3 +135,21 @@ describeEachDatabase('the read API', (db) => {
     controller.abort();
   });
 });
+
+describeEachDatabase('label corrections', (db) => {
+  test('correcting a label records who and when, updates the post and moves its count in the rollups', async () => {
+    const { correctLabel, correctionsForPost, allCorrections } = await import('../../server/db/repositories/corrections.repository');
+    const d = db().db;
+    const s = await insertSubject(d, { kind: 'supplier', name: 'Volta', query: 'volta' });
+    const at = new Date('2026-03-09T08:20:00Z');
+    const r = await ingestBatch(d, wordAnalyzer({ volta: s.id }), { id: 'test', kind: 'test' }, { posts: [makePost({ nativeId: 'c1', text: 'volta battery swelled', createdAt: at })], cursor: null }, now);
+    const postId = r.stored[0]!.id;
+    expect(await correctLabel(d, postId, 'negative', null)).toEqual({ previous: 'neutral' });
+    const rollup = await d.selectFrom('rollups').selectAll().where('subject_id', '=', s.id).executeTakeFirstOrThrow();
+    expect([rollup.neutral, rollup.negative, rollup.posts]).toEqual([0, 1, 1]);
+    expect((await correctionsForPost(d, postId)).map((c) => c.label)).toEqual(['negative']);
+    await correctLabel(d, postId, 'positive', null);
+    expect(await allCorrections(d)).toEqual([{ text: 'volta battery swelled', label: 'positive' }]);
+    expect(await correctLabel(d, 999_999, 'positive', null)).toBeUndefined();
+  });
+});
