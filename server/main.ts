@@ -12,6 +12,7 @@ import { migrateToLatest } from './db/migrate';
 import { createApp } from './http/app';
 import { createLogger, type Logger } from './logger';
 import { alertsRoutes } from './http/routes/alerts.routes';
+import { casesRoutes } from './http/routes/cases.routes';
 import { eventsRoutes } from './http/routes/events.routes';
 import { issuesRoutes } from './http/routes/issues.routes';
 import { mentionsRoutes } from './http/routes/mentions.routes';
@@ -59,6 +60,7 @@ export async function startEarshot(config: Config, options: StartOptions = {}): 
         postsRoutes({ database }),
         issuesRoutes({ database, clock, events }),
         alertsRoutes({ database, clock, events }),
+        casesRoutes({ database, clock, events }),
         eventsRoutes({ events }),
       ],
     });

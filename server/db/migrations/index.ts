@@ -7,6 +7,7 @@ import * as m0005 from './0005_cases_and_records';
 import * as m0006 from './0006_sources_and_settings';
 import * as m0007 from './0007_posts_repost_index';
 import * as m0008 from './0008_author_sketches';
+import * as m0009 from './0009_records_lookup';
 
 // Static imports rather than a folder scan: the list is explicit, ordered by name, and works the
 // same under tsx, vitest and a bundle. Add new migrations at the end; never edit an old one.
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0006_sources_and_settings': m0006,
   '0007_posts_repost_index': m0007,
   '0008_author_sketches': m0008,
+  '0009_records_lookup': m0009,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -14,6 +14,8 @@ export interface MentionFilters {
   text?: string;
   includeReposts?: boolean;
   before?: { createdAt: Date; id: number };
+  /** Only these posts. */
+  ids?: number[];
   limit: number;
 }
 
@@ -42,6 +44,7 @@ export async function listMentions(db: Kysely<Database>, f: MentionFilters): Pro
   if (f.issueId !== undefined) {
     q = q.where((eb) => eb.exists(eb.selectFrom('post_issues as pi').select(sql`1`.as('one')).whereRef('pi.post_id', '=', 'p.id').where('pi.issue_id', '=', f.issueId!)));
   }
+  if (f.ids) q = q.where('p.id', 'in', f.ids.length ? f.ids : [-1]);
   if (f.from) q = q.where('p.created_at', '>=', f.from);
   if (f.to) q = q.where('p.created_at', '<', f.to);
   if (f.label) q = q.where('p.sentiment_label', '=', f.label);
