@@ -1,0 +1,174 @@
+/**
+ * The problem vocabulary: phrases that name the same problem in different words map to one
+ * concept ("parcel never arrived" and "package still not delivered" are both `late` + `delivery`;
+ * "case split open" and "cracked housing" are both `cracked` + `housing`). Concepts weigh far more
+ * than ordinary words in an issue's term vector, and two posts naming different problems are kept
+ * apart even when they share words. Patterns run on `normalizeText` output (lower case,
+ * contractions expanded: "has not arrived").
+ */
+
+export type ConceptKind = 'problem' | 'object';
+
+export interface Concept {
+  id: string;
+  kind: ConceptKind;
+  /** Problems: a label template where `{obj}` is the object phrase. Objects: the phrase itself. */
+  label: string;
+  /** Problems: the object used in the label when the posts name none. */
+  defaultObject?: string;
+  patterns: RegExp[];
+}
+
+const w = (alternatives: string): RegExp => new RegExp(`\\b(?:${alternatives})\\b`);
+
+// Negations are spelled out because contractions are expanded before matching.
+const NOT = '(?:not|never|no|nt)';
+
+export const CONCEPTS: Concept[] = [
+  // ---- problems ----
+  {
+    id: 'late',
+    kind: 'problem',
+    label: 'late {obj}',
+    defaultObject: 'delivery',
+    patterns: [
+      w('late|later than promised|delayed|delays?|overdue|behind schedule|still waiting|been waiting|keeps? waiting|waiting (?:for|on) (?:my|the|our)'),
+      w(`${NOT} (?:yet )?(?:arrived|arrive|delivered|received|shipped|turned up|showed up|come|came|here|dispatched)`),
+      w('never (?:came|showed|turned up|got (?:it|my|the))|where is (?:my|our|the) (?:order|parcel|package|delivery|shipment|stuff)'),
+      w('lost in (?:transit|the post|the mail)|stuck in (?:transit|customs|a warehouse|the depot)|missed (?:the )?(?:delivery|deadline|date)'),
+      w('tracking (?:has )?(?:not|never) (?:updated|moved|changed)|no tracking|missing (?:parcel|package|shipment)|weeks? (?:late|overdue)'),
+      w('undelivered|un delivered|non delivery|nondelivery|eta (?:keeps|passed|slipped)|delivery date (?:passed|keeps|moved)'),
+    ],
+  },
+  {
+    id: 'damaged',
+    kind: 'problem',
+    label: 'damaged {obj}',
+    defaultObject: 'on arrival',
+    patterns: [
+      w('damaged|smashed|crushed|dented|squashed|scratched|torn|ripped|soaked|wet|leaking|leaked|bent'),
+      w('arrived (?:broken|in pieces|destroyed|ruined)|broken (?:on|upon) arrival|in pieces|box (?:was )?(?:open|destroyed|crushed)'),
+      w('(?:shattered|broken) (?:in|during) (?:transit|shipping|delivery)|poorly packed|bad packaging|packaging was'),
+    ],
+  },
+  {
+    id: 'cracked',
+    kind: 'problem',
+    label: 'cracked {obj}',
+    defaultObject: 'housing',
+    patterns: [w('crack|cracks|cracked|cracking|split open|splits open|splitting|split down|fractured?|fracture|hairline|shattered|snapped|chipped')],
+  },
+  {
+    id: 'defective',
+    kind: 'problem',
+    label: 'defective {obj}',
+    defaultObject: 'parts',
+    patterns: [
+      w('defective|defect|defects|faulty|fault|malfunction(?:ing|s|ed)?|dead on arrival|doa|out of spec|off spec|tolerance|rejects?|reject rate'),
+      w(`(?:stopped|stops|quit|quits) (?:working|charging|responding)|${NOT} (?:working|work|works|charging|turn on|turning on|power on|powering on|start|starting|fit|fits|holding)`),
+      w('(?:does|did|will|would) not (?:work|turn on|power on|start|charge|fit|hold|connect|pair|boot)|broke after|broken after|fell apart|keeps (?:failing|crashing|dying|shutting)'),
+      w('failed|fails|failing|failure|failures|worn out|wore out|falls apart|poor quality|bad quality|cheap quality|quality (?:issue|problem)s?|dies after|died after|dead after|dead battery'),
+    ],
+  },
+  {
+    id: 'wrong_item',
+    kind: 'problem',
+    label: 'wrong {obj}',
+    defaultObject: 'item sent',
+    patterns: [
+      w('wrong (?:item|items|size|colou?r|model|product|part|parts|order|thing|one|version|book|shoes?|variant|quantity)'),
+      w('(?:not|nothing like) what i (?:ordered|bought|paid for)|sent (?:me )?(?:the )?wrong|received (?:the )?wrong|someone else(?:s)? (?:order|parcel|package)|different (?:item|product|model|colou?r|size) (?:than|from|to)'),
+      w('(?:missing|was missing|were missing) (?:from|in) (?:the|my) (?:box|package|parcel|order)|only (?:got|received) (?:\\w+ )?(?:of|out of)|incomplete order|half (?:my|the|of my) order|items? missing|missing items?|mixed up'),
+    ],
+  },
+  {
+    id: 'overcharged',
+    kind: 'problem',
+    label: '{obj} error',
+    defaultObject: 'billing',
+    patterns: [
+      w('overcharged|over charged|overcharging|charged (?:me )?(?:twice|double|two times|three times|again|more|extra|the wrong|for something|without|after)|double (?:charged|charge|billed|billing)|billed (?:me )?(?:twice|double|again|wrong|for)'),
+      w('(?:unauthori[sz]ed|unexpected|hidden|surprise|extra|duplicate|mystery|incorrect|wrong|random) (?:charge|charges|fee|fees|payment|amount|transaction|debit)'),
+      w('charged (?:me )?(?:\\w+ )?(?:instead of|for a|after i cancell?ed)|price (?:was )?(?:different|wrong|higher)|wrong (?:price|amount|total)|still (?:being )?charged|auto ?renew(?:ed|al)?|charged after cancel\\w*'),
+    ],
+  },
+  {
+    id: 'unpaid',
+    kind: 'problem',
+    label: '{obj} not paid',
+    defaultObject: 'invoice',
+    patterns: [
+      w(`${NOT} (?:been )?paid|unpaid|payment (?:is )?(?:overdue|late|outstanding|missing)|outstanding (?:invoice|invoices|balance|payment)|late payments?`),
+      w('still waiting (?:for|on) (?:payment|our money|the payment)|owe(?:s)? (?:us|me)|days overdue|past due|net \\d+ (?:terms )?(?:passed|ignored)|payables'),
+    ],
+  },
+  {
+    id: 'refund',
+    kind: 'problem',
+    label: 'refund not received',
+    patterns: [
+      w('refund|refunds|refunded|refunding|reimburse\\w*|money back|my money|chargeback|return credit|credit (?:note|back)|store credit'),
+    ],
+  },
+  {
+    id: 'no_response',
+    kind: 'problem',
+    label: 'no response from {obj}',
+    defaultObject: 'support',
+    patterns: [
+      w(`${NOT} (?:response|reply|replies|answer|answers|callback|call back|one (?:answers|replies|responds|gets back|picks up|helps))|nobody (?:answers|replies|responds|gets back|picks up|helps|cares)`),
+      w('(?:never|not) (?:replied|responded|answered|got back|called back|heard back|get back|reply|respond|answer)|ignored|ignoring|unanswered|ghosted|left on read|radio silence|no one'),
+      w('on hold (?:for )?|hold music|(?:can not|unable to|impossible to) (?:reach|contact|get hold of|get through|talk to|speak to)|auto(?:mated)? (?:reply|response|message)|bot (?:replies|answers)|useless chat ?bot|waiting for (?:a|any) (?:reply|response|answer)'),
+    ],
+  },
+  {
+    id: 'login',
+    kind: 'problem',
+    label: '{obj} login problem',
+    defaultObject: 'account',
+    patterns: [
+      w('(?:can not|could not|unable to|can ?t|cannot|not able to|fails? to|impossible to) (?:log ?in|sign ?in|login|signin|access (?:my|the) account|get into (?:my|the) account|reset (?:my|the) password)'),
+      w('locked out|lock out|account (?:locked|suspended|disabled|blocked|hacked|deactivated|banned|frozen)|password reset|reset link|verification (?:code|email|text|sms)|2fa|two factor|one time code|otp|login (?:loop|error|page|fails|problem)s?|login|log in|sign in'),
+    ],
+  },
+  {
+    id: 'safety',
+    kind: 'problem',
+    label: 'safety hazard: {obj}',
+    defaultObject: 'overheating',
+    patterns: [
+      w('fire|fires|caught fire|flames?|smoke|smoking|smoked|burn|burns|burned|burnt|scorch\\w*|overheat\\w*|too hot|sparks?|sparked|sparking|melt\\w*|explod\\w*|explosion|shock|shocked|electrocut\\w*'),
+      w('injur\\w*|hurt (?:my|me|him|her|our)|hospital|dangerous|hazard\\w*|unsafe|safety|choking|toxic|fumes|recall|recalled|swollen battery|battery swell\\w*'),
+    ],
+  },
+  // ---- objects ----
+  { id: 'delivery', kind: 'object', label: 'deliveries', patterns: [w('deliver\\w*|parcel|parcels|package|packages|shipment|shipments|shipping|courier|tracking|dispatch\\w*|arriv\\w*|postman|post office|freight|consignment')] },
+  { id: 'housing', kind: 'object', label: 'housing', patterns: [w('housing|housings|casing|casings|case|cases|shell|enclosure|enclosures|cover|lid|frame|bezel|chassis')] },
+  { id: 'invoice', kind: 'object', label: 'invoice', patterns: [w('invoice|invoices|invoiced|bill|bills|billing|statement|remittance|payment terms|accounts payable')] },
+  { id: 'support', kind: 'object', label: 'support', patterns: [w('support|customer service|customer care|helpdesk|help desk|agent|agents|live chat|hotline|call centre|call center|service desk|ticket|tickets|emails?|phone line')] },
+  { id: 'account', kind: 'object', label: 'account', patterns: [w('account|accounts|password|username|profile|app')] },
+  { id: 'charge', kind: 'object', label: 'billing', patterns: [w('charge|charges|charged|card|credit card|bank|statement|subscription|payment|transaction')] },
+  { id: 'battery', kind: 'object', label: 'battery', patterns: [w('battery|batteries|charger|chargers|power bank|cell|cells')] },
+  { id: 'part', kind: 'object', label: 'parts', patterns: [w('part|parts|component|components|bracket|brackets|valve|valves|seal|seals|gasket|bearing|bearings|connector|connectors|module|modules|pcb|board|boards|motor|pump|sensor|screen|hinge|screws?|bolts?')] },
+  { id: 'item', kind: 'object', label: 'items', patterns: [w('item|items|product|products|goods|order|orders|purchase|box')] },
+];
+
+const BY_ID = new Map(CONCEPTS.map((c) => [c.id, c]));
+
+export function conceptById(id: string): Concept | undefined {
+  return BY_ID.get(id);
+}
+
+/**
+ * Concept ids named in a normalized text, problems first.
+ * @example conceptsIn(normalizeText('my parcel never arrived')) // ['late', 'delivery']
+ */
+export function conceptsIn(normalized: string): string[] {
+  const out: string[] = [];
+  for (const c of CONCEPTS) if (c.patterns.some((p) => p.test(normalized))) out.push(c.id);
+  return out;
+}
+
+export function isProblem(id: string): boolean {
+  return BY_ID.get(id)?.kind === 'problem';
+}
