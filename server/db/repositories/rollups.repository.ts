@@ -88,14 +88,37 @@ async function updateAuthorSketches(db: Db, deltas: RollupDelta[]): Promise<void
     on conflict (subject_id, day) do update set sketch = excluded.sketch`.execute(db);
 }
 
-/** Estimated distinct authors per subject over the UTC days overlapping [from, to). */
+type SketchCache = Map<string, { version: string; sketch: Uint8Array }>;
+// Per database handle: decoded sketches by (subject, day), with the row version they were read at.
+const sketchCaches = new WeakMap<object, SketchCache>();
+const MAX_CACHED = 100_000;
+
+/**
+ * Estimated distinct authors per subject over the UTC days overlapping [from, to). Past days rarely
+ * change, so decoded sketches are cached by row version (xmin) and only changed rows are fetched
+ * again: a 30-day scorecard reads a few hundred tiny rows instead of megabytes of bytea.
+ */
 export async function estimateAuthors(db: Db, from: Date, to: Date): Promise<Map<number, number>> {
   const firstDay = new Date(Math.floor(from.getTime() / DAY) * DAY);
-  const rows = await db.selectFrom('rollup_author_days').select(['subject_id', 'sketch']).where('day', '>=', firstDay).where('day', '<', to).execute();
+  let cache = sketchCaches.get(db);
+  if (!cache) sketchCaches.set(db, (cache = new Map()));
+  const versions = await sql<{ subject_id: number; day: Date; version: string }>`
+    select subject_id, day, xmin::text as version from rollup_author_days where day >= ${firstDay} and day < ${to}`.execute(db);
+  const key = (subjectId: number, day: Date) => `${subjectId}:${new Date(day).getTime()}`;
+  const stale = versions.rows.filter((r) => cache.get(key(r.subject_id, r.day))?.version !== r.version);
+  if (stale.length) {
+    if (cache.size + stale.length > MAX_CACHED) cache.clear();
+    const fresh = await sql<{ subject_id: number; day: Date; version: string; sketch: Uint8Array }>`
+      select subject_id, day, xmin::text as version, sketch from rollup_author_days
+      where (subject_id, day) in (select * from unnest(${stale.map((r) => r.subject_id)}::int[], ${stale.map((r) => new Date(r.day).toISOString())}::timestamptz[]))`.execute(db);
+    for (const r of fresh.rows) cache.set(key(r.subject_id, r.day), { version: r.version, sketch: new Uint8Array(r.sketch) });
+  }
   const merged = new Map<number, Uint8Array>();
-  for (const r of rows) {
+  for (const r of versions.rows) {
+    const cached = cache.get(key(r.subject_id, r.day));
+    if (!cached) continue;
     const m = merged.get(r.subject_id) ?? emptySketch();
-    mergeSketch(m, new Uint8Array(r.sketch));
+    mergeSketch(m, cached.sketch);
     merged.set(r.subject_id, m);
   }
   return new Map([...merged].map(([id, s]) => [id, estimate(s)]));
