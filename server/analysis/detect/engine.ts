@@ -1,0 +1,264 @@
+/**
+ * Detection over time: feeds completed buckets to each series in time order, runs the detectors
+ * on every bucket, learns the bucket into the baseline, and steps the alert lifecycle at each
+ * bucket's end. The bucket that is still filling (the one containing `now`) is ignored: pass it
+ * again once complete. Buckets at or before a series' last learned bucket are ignored, so calling
+ * twice with the same input changes nothing.
+ */
+import { defaultBaselineParams, emptyBaseline, expectedAt, learn, type Baseline, type BaselineParams } from './baseline';
+import { emptyBucket } from './bucketize';
+import { issueAccelerating, issueEmerging, negativeShareRise, volumeSpike, type IssueContext } from './detectors';
+import { defaultLifecycleParams, emptyAlertBook, stepAlerts, type AlertBook, type LifecycleParams } from './lifecycle';
+import { thresholds, type AlertEvent, type Bucket, type Sensitivity, type Signal } from './types';
+
+/** Buckets kept per series: the longest window (an hour) plus the why-panel chart. */
+const RECENT = 12;
+
+export interface SubjectSeries {
+  lastStart: number | null;
+  volume: Baseline;
+  negRate: number;
+  scoredRate: number;
+  negN: number;
+  recent: Bucket[];
+  expected: number[];
+}
+
+export interface IssueSeries {
+  subjectId: string;
+  firstSeen: number;
+  lastStart: number | null;
+  lastActive: number;
+  rate: number;
+  rateN: number;
+  recent: Bucket[];
+  expected: number[];
+}
+
+export interface DetectState {
+  version: 1;
+  subjects: Record<string, SubjectSeries>;
+  issues: Record<string, IssueSeries>;
+  alerts: AlertBook;
+}
+
+export interface DetectParams {
+  bucketMs: number;
+  /** Buckets a subject must have learned before it can alert (a day of 5-minute buckets). */
+  minHistoryBuckets: number;
+  baseline: Omit<BaselineParams, 'bucketMs' | 'tzOffsetMinutes'>;
+  lifecycle: LifecycleParams;
+  /** A single issue's expected share of its subject's negative posts. */
+  issueShare: number;
+  /** Lowest expected distinct authors per hour for an issue. */
+  issueFloorPerHour: number;
+  /** Issues younger than this are judged as emerging, older ones as accelerating. */
+  emergingMaxAgeMs: number;
+  /** Issue series idle this long are forgotten. */
+  issueIdleDropMs: number;
+  /** At most this many buckets are replayed in one call (after a long pause the rest are skipped). */
+  maxCatchUpBuckets: number;
+}
+
+export const defaultDetectParams: DetectParams = {
+  bucketMs: 5 * 60_000,
+  minHistoryBuckets: 288,
+  baseline: { alpha: defaultBaselineParams.alpha, floorPerBucket: defaultBaselineParams.floorPerBucket },
+  lifecycle: defaultLifecycleParams,
+  issueShare: 0.1,
+  issueFloorPerHour: 0.5,
+  emergingMaxAgeMs: 12 * 3_600_000,
+  issueIdleDropMs: 48 * 3_600_000,
+  maxCatchUpBuckets: 7 * 288,
+};
+
+export interface SubjectInput {
+  subjectId: string | number;
+  sensitivity?: Sensitivity;
+  /** Minutes east of UTC of the subject's audience, for its daily rhythm. */
+  tzOffsetMinutes?: number;
+  buckets: Bucket[];
+}
+
+export interface IssueInput {
+  issueId: number;
+  subjectId: string | number;
+  firstSeen?: Date;
+  label?: string | null;
+  topTerms?: string[];
+  representativePostIds?: string[];
+  buckets: Bucket[];
+}
+
+/** A source's silence as decided by the source-health check (server/analysis/silence). */
+export interface SourceInput {
+  source: string;
+  silent: boolean;
+  lastPostAt: Date | null;
+  /** Posts per hour the source usually delivers at this time, for the why. */
+  expectedPerHour?: number;
+}
+
+export interface DetectInput {
+  subjects?: SubjectInput[];
+  issues?: IssueInput[];
+  sources?: SourceInput[];
+}
+
+export interface DetectResult {
+  state: DetectState;
+  signals: Signal[];
+  events: AlertEvent[];
+}
+
+export function emptyDetectState(): DetectState {
+  return { version: 1, subjects: {}, issues: {}, alerts: emptyAlertBook() };
+}
+
+function newSubjectSeries(): SubjectSeries {
+  return { lastStart: null, volume: emptyBaseline(), negRate: 0, scoredRate: 0, negN: 0, recent: [], expected: [] };
+}
+
+function push(list: Bucket[], expected: number[], b: Bucket, e: number): void {
+  list.push(b);
+  expected.push(e);
+  if (list.length > RECENT) {
+    list.shift();
+    expected.shift();
+  }
+}
+
+function baseShare(s: SubjectSeries): number {
+  return s.scoredRate > 0 && s.negN >= 12 ? s.negRate / s.scoredRate : 0.3;
+}
+
+function sourceSignal(src: SourceInput, now: number): Signal {
+  const since = src.lastPostAt ? src.lastPostAt.getTime() : now;
+  const summary = src.lastPostAt ? `no posts from ${src.source} since ${src.lastPostAt.toISOString()}` : `no posts from ${src.source} yet`;
+  return {
+    key: `source_silent:source:${src.source}`,
+    kind: 'source_silent',
+    subjectId: null,
+    issueId: null,
+    source: src.source,
+    observed: 0,
+    expected: src.expectedPerHour ?? 0,
+    pValue: 1,
+    windowBuckets: 1,
+    windowStart: since,
+    windowEnd: now,
+    severity: 'warning',
+    why: { summary, observed: 0, expected: src.expectedPerHour ?? 0, since: new Date(since).toISOString(), series: [], topTerms: [], issueId: null, issueLabel: null, postIds: [], sources: { [src.source]: 0 }, distinctAuthors: 0 },
+  };
+}
+
+/**
+ * Runs detection up to `now`.
+ * @example detect(emptyDetectState(), { subjects: [{ subjectId: 1, buckets }] }, now).events
+ */
+export function detect(state: DetectState, input: DetectInput, now: Date, params: Partial<DetectParams> = {}): DetectResult {
+  const p = { ...defaultDetectParams, ...params };
+  const bm = p.bucketMs;
+  const s: DetectState = structuredClone(state);
+  const nowMs = now.getTime();
+  const lastComplete = Math.floor(nowMs / bm) * bm - bm;
+  const subjectsIn = new Map((input.subjects ?? []).map((x) => [String(x.subjectId), x]));
+  const issuesIn = new Map((input.issues ?? []).map((x) => [String(x.issueId), x]));
+  const byStart = (buckets: Bucket[]) => new Map(buckets.map((b) => [b.start, b]));
+  const subjectBuckets = new Map([...subjectsIn].map(([k, x]) => [k, byStart(x.buckets)]));
+  const issueBuckets = new Map([...issuesIn].map(([k, x]) => [k, byStart(x.buckets)]));
+
+  for (const [k, x] of subjectsIn) if (!s.subjects[k] && x.buckets.length > 0) s.subjects[k] = newSubjectSeries();
+  for (const [k, x] of issuesIn) {
+    if (s.issues[k] || x.buckets.length === 0) continue;
+    const first = Math.min(...x.buckets.map((b) => b.start));
+    s.issues[k] = { subjectId: String(x.subjectId), firstSeen: x.firstSeen?.getTime() ?? first, lastStart: null, lastActive: first, rate: 0, rateN: 0, recent: [], expected: [] };
+  }
+
+  const nextStart = (lastStart: number | null, provided: Map<number, Bucket> | undefined): number =>
+    lastStart !== null ? lastStart + bm : Math.min(...(provided ? [...provided.keys()] : []), Infinity);
+  let from = Infinity;
+  for (const [k, ser] of Object.entries(s.subjects)) from = Math.min(from, nextStart(ser.lastStart, subjectBuckets.get(k)));
+  for (const [k, ser] of Object.entries(s.issues)) from = Math.min(from, nextStart(ser.lastStart, issueBuckets.get(k)));
+  from = Math.max(from, lastComplete - (p.maxCatchUpBuckets - 1) * bm);
+
+  const signals: Signal[] = [];
+  const events: AlertEvent[] = [];
+  const sourceSignals = (input.sources ?? []).filter((x) => x.silent).map((x) => sourceSignal(x, nowMs));
+  let stepped = false;
+  for (let t = from; t <= lastComplete; t += bm) {
+    const step: Signal[] = [];
+    for (const [k, ser] of Object.entries(s.subjects)) {
+      if (ser.lastStart !== null && t <= ser.lastStart) continue;
+      if (ser.lastStart === null && t < nextStart(null, subjectBuckets.get(k))) continue;
+      const cfg = subjectsIn.get(k);
+      const thr = thresholds[cfg?.sensitivity ?? 'normal'];
+      const bp: BaselineParams = { ...p.baseline, bucketMs: bm, tzOffsetMinutes: cfg?.tzOffsetMinutes ?? 0 };
+      const b = subjectBuckets.get(k)?.get(t) ?? emptyBucket(t);
+      push(ser.recent, ser.expected, b, expectedAt(ser.volume, t, bp));
+      if (ser.volume.n >= p.minHistoryBuckets) {
+        const view = { recent: ser.recent, expected: ser.expected, dispersion: ser.volume.dispersion, bucketMs: bm };
+        const v = volumeSpike(k, view, thr);
+        if (v) step.push(v);
+        const n = negativeShareRise(k, view, baseShare(ser), thr);
+        if (n) step.push(n);
+      }
+      ser.volume = learn(ser.volume, t, b.authors, bp);
+      const a = Math.max(1 / (ser.negN + 1), 1 / 576);
+      ser.negRate += a * (b.negative - ser.negRate);
+      ser.scoredRate += a * (b.scored - ser.scoredRate);
+      ser.negN++;
+      ser.lastStart = t;
+    }
+    for (const [k, ser] of Object.entries(s.issues)) {
+      if (ser.lastStart !== null && t <= ser.lastStart) continue;
+      if (ser.lastStart === null && t < nextStart(null, issueBuckets.get(k))) continue;
+      const b = issueBuckets.get(k)?.get(t) ?? emptyBucket(t);
+      if (b.posts > 0) ser.lastActive = t;
+      const subj = s.subjects[ser.subjectId];
+      const cfg = subjectsIn.get(ser.subjectId);
+      const thr = thresholds[cfg?.sensitivity ?? 'normal'];
+      const young = t - ser.firstSeen < p.emergingMaxAgeMs;
+      const bp: BaselineParams = { ...p.baseline, bucketMs: bm, tzOffsetMinutes: cfg?.tzOffsetMinutes ?? 0 };
+      const subjectNeg = subj ? baseShare(subj) * expectedAt(subj.volume, t, bp) : 0;
+      const e = young ? p.issueShare * subjectNeg : Math.max(ser.rate, (p.issueFloorPerHour * bm) / 3_600_000);
+      push(ser.recent, ser.expected, b, e);
+      const warm = subj !== undefined && subj.volume.n >= p.minHistoryBuckets;
+      if (warm) {
+        const inp = issuesIn.get(k);
+        const ctx: IssueContext = {
+          issueId: Number(k),
+          subjectId: ser.subjectId,
+          label: inp?.label ?? null,
+          topTerms: inp?.topTerms ?? [],
+          representativePostIds: inp?.representativePostIds ?? [],
+        };
+        const view = { recent: ser.recent, expected: ser.expected, dispersion: 1.2, bucketMs: bm };
+        const sig = young ? issueEmerging(ctx, view, thr, p.issueFloorPerHour) : ser.rateN >= 24 ? issueAccelerating(ctx, view, thr) : null;
+        if (sig && !(sig.kind === 'issue_accelerating' && s.alerts.byKey[`issue_emerging:issue:${k}`]?.status === 'open')) step.push(sig);
+      }
+      const x = ser.rateN < 12 ? b.authors : Math.min(b.authors, 3 * ser.rate + 1);
+      ser.rate += Math.max(1 / (ser.rateN + 1), 0.02) * (x - ser.rate);
+      ser.rateN++;
+      ser.lastStart = t;
+    }
+    const last = t + bm > lastComplete;
+    if (last) step.push(...sourceSignals);
+    const r = stepAlerts(s.alerts, step, t + bm, p.lifecycle);
+    s.alerts = r.book;
+    events.push(...r.events);
+    signals.push(...step);
+    stepped = true;
+  }
+  if (!stepped) {
+    const r = stepAlerts(s.alerts, sourceSignals, nowMs, p.lifecycle);
+    s.alerts = r.book;
+    events.push(...r.events);
+    signals.push(...sourceSignals);
+  }
+  for (const [k, ser] of Object.entries(s.issues)) {
+    const open = Object.values(s.alerts.byKey).some((a) => a.issueId === Number(k) && a.status === 'open');
+    if (!open && nowMs - ser.lastActive > p.issueIdleDropMs) delete s.issues[k];
+  }
+  return { state: s, signals, events };
+}
