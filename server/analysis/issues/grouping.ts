@@ -53,6 +53,16 @@ export function similarity(issue: IssueState, m: Member, p: GroupingParams): num
   return s;
 }
 
+function closeStaleIn(state: GroupingState, now: number, p: GroupingParams, closed: (id: number) => void): GroupingState {
+  for (const issue of Object.values(state.issues)) {
+    if (issue.lifecycle === 'open' && now - issue.lastSeen > p.staleAfterMs) {
+      issue.lifecycle = 'closed';
+      closed(issue.id);
+    }
+  }
+  return state;
+}
+
 class Batch {
   readonly changes = new Map<number, IssueChange>();
   readonly touched = new Set<number>();
@@ -147,13 +157,9 @@ class Batch {
     }
   }
 
-  closeStale(now: number): void {
-    for (const issue of Object.values(this.state.issues)) {
-      if (issue.lifecycle === 'open' && now - issue.lastSeen > this.p.staleAfterMs) {
-        issue.lifecycle = 'closed';
-        this.note({ type: 'closed', issueId: issue.id });
-      }
-    }
+  closeStale(now: number, closedBefore: number[]): void {
+    for (const id of closedBefore) this.note({ type: 'closed', issueId: id });
+    closeStaleIn(this.state, now, this.p, (id) => this.note({ type: 'closed', issueId: id }));
   }
 
   relabel(): void {
@@ -176,10 +182,12 @@ export interface GroupResult {
  */
 export function groupPosts(state: GroupingState, posts: GroupPost[], now: Date, params: Partial<GroupingParams> = {}): GroupResult {
   const p = { ...defaultGroupingParams, ...params };
-  const batch = new Batch(structuredClone(state), p);
+  // Close stale issues first: a post arriving after a long quiet period starts a new issue.
+  const closedFirst: number[] = [];
+  const batch = new Batch(closeStaleIn(structuredClone(state), now.getTime(), p, (id) => closedFirst.push(id)), p);
   const raw = posts.map((post) => ({ postId: post.id, issueId: batch.assign(post) }));
   batch.mergeConverged();
-  batch.closeStale(now.getTime());
+  batch.closeStale(now.getTime(), closedFirst);
   batch.relabel();
   const s = batch.state;
   // Merges during the batch may have moved posts assigned earlier in it.
