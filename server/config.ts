@@ -28,6 +28,12 @@ const schema = z.object({
   X_BEARER_TOKEN: z.string().min(1).optional(),
   X_API_BASE: z.url().optional(),
   X_MONTHLY_READ_BUDGET: z.coerce.number().int().positive().default(10_000),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  EARSHOT_MAIL_FROM: z.email().default('earshot@localhost'),
+  EARSHOT_PUBLIC_URL: z.url().optional(),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
 });
 
@@ -43,6 +49,9 @@ export type Config = Readonly<{
   secretKey: string | null;
   admin: Readonly<{ email: string | null; password: string | null }>;
   x: Readonly<{ bearerToken: string | null; apiBase: string | null; monthlyReadBudget: number }>;
+  mail: Readonly<{ smtpUrl: string | null; from: string }>;
+  /** Base URL people open the dashboard at, for links in alerts and e-mails. */
+  publicUrl: string | null;
   env: 'development' | 'production' | 'test';
 }>;
 
@@ -71,6 +80,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     secretKey: e.EARSHOT_SECRET_KEY ?? null,
     admin: Object.freeze({ email: e.EARSHOT_ADMIN_EMAIL ?? null, password: e.EARSHOT_ADMIN_PASSWORD ?? null }),
     x: Object.freeze({ bearerToken: e.X_BEARER_TOKEN ?? null, apiBase: e.X_API_BASE ?? null, monthlyReadBudget: e.X_MONTHLY_READ_BUDGET }),
+    mail: Object.freeze({ smtpUrl: e.SMTP_URL ?? null, from: e.EARSHOT_MAIL_FROM }),
+    publicUrl: e.EARSHOT_PUBLIC_URL ?? null,
     env: e.NODE_ENV,
   });
 }
