@@ -18,6 +18,7 @@ const OBJECTS: Record<string, string[]> = {
   unpaid: ['invoice'],
   no_response: ['support'],
   login: ['account'],
+  cancel: ['subscription', 'account', 'item'],
   safety: ['battery', 'housing', 'part'],
 };
 

@@ -38,6 +38,9 @@ export const CONCEPTS: Concept[] = [
       w('lost in (?:transit|the post|the mail)|stuck in (?:transit|customs|a warehouse|the depot)|missed (?:the )?(?:delivery|deadline|date)'),
       w('tracking (?:has )?(?:not|never) (?:updated|moved|changed)|no tracking|missing (?:parcel|package|shipment)|weeks? (?:late|overdue)'),
       w('undelivered|un delivered|non delivery|nondelivery|eta (?:keeps|passed|slipped)|delivery date (?:passed|keeps|moved)'),
+      w('never got (?:here|there|to me)|supposed to (?:come|arrive|be here|be delivered|ship)|promised (?:by|for|on) \\w+|day \\d+ and counting|(?:a|one|two|three) weeks? later|rescheduled'),
+      w('keeps? (?:moving|getting pushed|being pushed|slipping)|still (?:nothing|no sign)|no sign of|(?:has|have) had (?:my|our|the) (?:parcel|package|order|shipment) for|not make it (?:in time|on time)'),
+      w('nobody came|no one came|(?:still )?says processing|still processing|not (?:been )?shipped|lost (?:my|our|the) (?:parcel|package|order|shipment)|where (?:is|are) (?:my|our) (?:stuff|things|items)'),
     ],
   },
   {
@@ -79,6 +82,8 @@ export const CONCEPTS: Concept[] = [
       w('wrong (?:item|items|size|colou?r|model|product|part|parts|order|thing|one|version|book|shoes?|variant|quantity)'),
       w('(?:not|nothing like) what i (?:ordered|bought|paid for)|sent (?:me )?(?:the )?wrong|received (?:the )?wrong|someone else(?:s)? (?:order|parcel|package)|different (?:item|product|model|colou?r|size) (?:than|from|to)'),
       w('(?:missing|was missing|were missing) (?:from|in) (?:the|my) (?:box|package|parcel|order)|only (?:got|received) (?:\\w+ )?(?:of|out of)|incomplete order|half (?:my|the|of my) order|items? missing|missing items?|mixed up'),
+      w('(?:completely |totally )?different \\w+ (?:than|from|to)|instead of (?:a|an|the|my)|not the (?:one|ones|item|model|size|colou?r)|(?:do|does) not match the (?:label|description|picture|photo|listing)'),
+      w('the rest (?:just )?missing|(?:is|are) missing|missing the|missing (?:a|two|three|some|parts|pieces)|half the parts|only half'),
     ],
   },
   {
@@ -89,7 +94,8 @@ export const CONCEPTS: Concept[] = [
     patterns: [
       w('overcharged|over charged|overcharging|charged (?:me )?(?:twice|double|two times|three times|again|more|extra|the wrong|for something|without|after)|double (?:charged|charge|billed|billing)|billed (?:me )?(?:twice|double|again|wrong|for)'),
       w('(?:unauthori[sz]ed|unexpected|hidden|surprise|extra|duplicate|mystery|incorrect|wrong|random) (?:charge|charges|fee|fees|payment|amount|transaction|debit)'),
-      w('charged (?:me )?(?:\\w+ )?(?:instead of|for a|after i cancell?ed)|price (?:was )?(?:different|wrong|higher)|wrong (?:price|amount|total)|still (?:being )?charged|auto ?renew(?:ed|al)?|charged after cancel\\w*'),
+      w('charged (?:me )?(?:\\w+ )?(?:instead of|for a|after i cancell?ed)|price (?:was )?(?:different|wrong|higher)|wrong (?:price|amount|total|vat|tax|rate)|still (?:being )?charged|charged after cancel\\w*'),
+      w('never authori[sz]ed|not authori[sz]e|without (?:my )?(?:permission|consent|authori[sz]ation)|saw a charge|a charge (?:of|for)|extra \\d+|bill went up|price (?:went up|increase\\w*)|went up \\d+|(?:does not|do not) match the (?:po|order|quote|contract)|only ordered|taking (?:my )?money'),
     ],
   },
   {
@@ -118,6 +124,7 @@ export const CONCEPTS: Concept[] = [
     patterns: [
       w(`${NOT} (?:response|reply|replies|answer|answers|callback|call back|one (?:answers|replies|responds|gets back|picks up|helps))|nobody (?:answers|replies|responds|gets back|picks up|helps|cares)`),
       w('(?:never|not) (?:replied|responded|answered|got back|called back|heard back|get back|reply|respond|answer)|ignored|ignoring|unanswered|ghosted|left on read|radio silence|no one'),
+      w('all agents are busy|awaiting (?:an )?agent|no human|without (?:replying|responding|a reply|an answer)|black hole|rings? out|rang out|hung up on|never got through|not get through|no one does|nobody does|no answer|silence'),
       w('on hold (?:for )?|hold music|(?:can not|unable to|impossible to) (?:reach|contact|get hold of|get through|talk to|speak to)|auto(?:mated)? (?:reply|response|message)|bot (?:replies|answers)|useless chat ?bot|waiting for (?:a|any) (?:reply|response|answer)'),
     ],
   },
@@ -128,7 +135,17 @@ export const CONCEPTS: Concept[] = [
     defaultObject: 'account',
     patterns: [
       w('(?:can not|could not|unable to|can ?t|cannot|not able to|fails? to|impossible to) (?:log ?in|sign ?in|login|signin|access (?:my|the) account|get into (?:my|the) account|reset (?:my|the) password)'),
+      w('(?:can not|could not|unable to|not able to) (?:log ?into|get (?:back )?in|sign into)|(?:lost|no) access to (?:my|the) account|let me (?:back )?in|hacked|got locked|change (?:my )?password|password|credentials|logged out'),
       w('locked out|lock out|account (?:locked|suspended|disabled|blocked|hacked|deactivated|banned|frozen)|password reset|reset link|verification (?:code|email|text|sms)|2fa|two factor|one time code|otp|login (?:loop|error|page|fails|problem)s?|login|log in|sign in'),
+    ],
+  },
+  {
+    id: 'cancel',
+    kind: 'problem',
+    label: 'cannot cancel {obj}',
+    defaultObject: 'subscription',
+    patterns: [
+      w('cancel|cancell?ing|cancell?ation|unsubscribe|unsubscribing|terminate|termination|opt out|close my account|delete my (?:account|data)|end my (?:trial|subscription|contract|membership|plan)|stop (?:auto ?renew\\w*|my subscription|the subscription)|auto ?renew\\w*|notice period|retention offer'),
     ],
   },
   {
@@ -147,7 +164,8 @@ export const CONCEPTS: Concept[] = [
   { id: 'invoice', kind: 'object', label: 'invoice', patterns: [w('invoice|invoices|invoiced|bill|bills|billing|statement|remittance|payment terms|accounts payable')] },
   { id: 'support', kind: 'object', label: 'support', patterns: [w('support|customer service|customer care|helpdesk|help desk|agent|agents|live chat|hotline|call centre|call center|service desk|ticket|tickets|emails?|phone line')] },
   { id: 'account', kind: 'object', label: 'account', patterns: [w('account|accounts|password|username|profile|app')] },
-  { id: 'charge', kind: 'object', label: 'billing', patterns: [w('charge|charges|charged|card|credit card|bank|statement|subscription|payment|transaction')] },
+  { id: 'charge', kind: 'object', label: 'billing', patterns: [w('charge|charges|charged|card|credit card|bank|statement|payment|transaction|fee|fees|price')] },
+  { id: 'subscription', kind: 'object', label: 'subscription', patterns: [w('subscription|subscriptions|membership|plan|trial|contract|renewal')] },
   { id: 'battery', kind: 'object', label: 'battery', patterns: [w('battery|batteries|charger|chargers|power bank|cell|cells')] },
   { id: 'part', kind: 'object', label: 'parts', patterns: [w('part|parts|component|components|bracket|brackets|valve|valves|seal|seals|gasket|bearing|bearings|connector|connectors|module|modules|pcb|board|boards|motor|pump|sensor|screen|hinge|screws?|bolts?')] },
   { id: 'item', kind: 'object', label: 'items', patterns: [w('item|items|product|products|goods|order|orders|purchase|box')] },
