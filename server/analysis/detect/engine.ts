@@ -157,9 +157,14 @@ function sourceSignal(src: SourceInput, now: number): Signal {
  * @example detect(emptyDetectState(), { subjects: [{ subjectId: 1, buckets }] }, now).events
  */
 export function detect(state: DetectState, input: DetectInput, now: Date, params: Partial<DetectParams> = {}): DetectResult {
+  return detectInPlace(structuredClone(state), input, now, params);
+}
+
+/** `detect` without the copy: updates `state` itself (for replays and benchmarks). */
+export function detectInPlace(state: DetectState, input: DetectInput, now: Date, params: Partial<DetectParams> = {}): DetectResult {
   const p = { ...defaultDetectParams, ...params };
   const bm = p.bucketMs;
-  const s: DetectState = structuredClone(state);
+  const s = state;
   const nowMs = now.getTime();
   const lastComplete = Math.floor(nowMs / bm) * bm - bm;
   const subjectsIn = new Map((input.subjects ?? []).map((x) => [String(x.subjectId), x]));
@@ -196,7 +201,8 @@ export function detect(state: DetectState, input: DetectInput, now: Date, params
       const bp: BaselineParams = { ...p.baseline, bucketMs: bm, tzOffsetMinutes: cfg?.tzOffsetMinutes ?? 0 };
       const b = subjectBuckets.get(k)?.get(t) ?? emptyBucket(t);
       push(ser.recent, ser.expected, b, expectedAt(ser.volume, t, bp));
-      if (ser.volume.n >= p.minHistoryBuckets) {
+      // A bucket with nobody in it cannot start or grow a departure; skipping it saves the work.
+      if (ser.volume.n >= p.minHistoryBuckets && b.authors > 0) {
         const view = { recent: ser.recent, expected: ser.expected, dispersion: ser.volume.dispersion, bucketMs: bm };
         const v = volumeSpike(k, view, thr);
         if (v) step.push(v);
@@ -223,7 +229,7 @@ export function detect(state: DetectState, input: DetectInput, now: Date, params
       const subjectNeg = subj ? baseShare(subj) * expectedAt(subj.volume, t, bp) : 0;
       const e = young ? p.issueShare * subjectNeg : Math.max(ser.rate, (p.issueFloorPerHour * bm) / 3_600_000);
       push(ser.recent, ser.expected, b, e);
-      const warm = subj !== undefined && subj.volume.n >= p.minHistoryBuckets;
+      const warm = subj !== undefined && subj.volume.n >= p.minHistoryBuckets && b.authors > 0;
       if (warm) {
         const inp = issuesIn.get(k);
         const ctx: IssueContext = {

@@ -15,6 +15,7 @@ export { defaultBaselineParams, emptyBaseline, expectedAt, learn, type Baseline,
 export {
   defaultDetectParams,
   detect,
+  detectInPlace,
   emptyDetectState,
   type DetectInput,
   type DetectParams,
@@ -24,3 +25,4 @@ export {
   type SourceInput,
   type SubjectInput,
 } from './engine';
+export { deriveStep, emptyDeriveState, type DeriveOptions, type DerivePost, type DeriveResult, type DeriveState } from './derive-step';

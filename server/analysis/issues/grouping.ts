@@ -41,8 +41,8 @@ function dominantProblems(issue: IssueState): string[] {
 }
 
 /** How well a member fits an issue (higher is better); see the module doc. */
-export function similarity(issue: IssueState, m: Member, p: GroupingParams): number {
-  const n = norm(issue.centroid);
+export function similarity(issue: IssueState, m: Member, p: GroupingParams, centroidNorm = norm(issue.centroid)): number {
+  const n = centroidNorm;
   let s = n === 0 ? 0 : dot(m.vec, issue.centroid) / n;
   const sharesRef = m.features.refs.some((r) => (issue.refs[r] ?? 0) > 0);
   const problems = m.features.concepts.filter(isProblem);
@@ -67,6 +67,8 @@ class Batch {
   readonly changes = new Map<number, IssueChange>();
   readonly touched = new Set<number>();
   private readonly bySubject = new Map<string, IssueState[]>();
+  /** Centroid norms of issues unchanged since they were computed. */
+  private readonly norms = new Map<number, number>();
 
   constructor(
     readonly state: GroupingState,
@@ -117,7 +119,12 @@ class Batch {
     let best: IssueState | null = null;
     let bestScore = -Infinity;
     for (const issue of list) {
-      const s = similarity(issue, m, this.p);
+      let n = this.norms.get(issue.id);
+      if (n === undefined) {
+        n = norm(issue.centroid);
+        this.norms.set(issue.id, n);
+      }
+      const s = similarity(issue, m, this.p, n);
       if (s > bestScore || (s === bestScore && best !== null && issue.id < best.id)) {
         best = issue;
         bestScore = s;
@@ -134,6 +141,7 @@ class Batch {
       this.note({ type: 'opened', issueId: target.id });
     }
     applyMember(target, m, 1, this.p);
+    this.norms.delete(target.id);
     this.touched.add(target.id);
     this.state.seen[post.id] = [target.id, m.createdAt];
     return target.id;
@@ -149,6 +157,7 @@ class Batch {
         if (cosine(a.centroid, b.centroid) < this.p.mergeThreshold) continue;
         const [into, from]: [IssueState, IssueState] = a.posts > b.posts || (a.posts === b.posts && a.id < b.id) ? [a, b] : [b, a];
         foldInto(into, from, this.p);
+        this.norms.delete(into.id);
         this.touched.add(into.id);
         this.note({ type: 'merged', issueId: from.id, otherId: into.id });
         this.note({ type: 'updated', issueId: into.id });
@@ -181,10 +190,18 @@ export interface GroupResult {
  * @example groupPosts(emptyGroupingState(), [post], new Date()).assignments // [{ postId: 'p1', issueId: 1 }]
  */
 export function groupPosts(state: GroupingState, posts: GroupPost[], now: Date, params: Partial<GroupingParams> = {}): GroupResult {
+  return groupPostsInPlace(structuredClone(state), posts, now, params);
+}
+
+/**
+ * `groupPosts` without the copy: updates `state` itself and returns it. For hot loops (replays,
+ * benchmarks) where copying a large state per batch would dominate.
+ */
+export function groupPostsInPlace(state: GroupingState, posts: GroupPost[], now: Date, params: Partial<GroupingParams> = {}): GroupResult {
   const p = { ...defaultGroupingParams, ...params };
   // Close stale issues first: a post arriving after a long quiet period starts a new issue.
   const closedFirst: number[] = [];
-  const batch = new Batch(closeStaleIn(structuredClone(state), now.getTime(), p, (id) => closedFirst.push(id)), p);
+  const batch = new Batch(closeStaleIn(state, now.getTime(), p, (id) => closedFirst.push(id)), p);
   const raw = posts.map((post) => ({ postId: post.id, issueId: batch.assign(post) }));
   batch.mergeConverged();
   batch.closeStale(now.getTime(), closedFirst);

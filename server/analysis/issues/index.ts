@@ -8,7 +8,7 @@
  * The state is plain JSON (store it as is). Replaying posts is a no-op, so derive may run twice.
  */
 export * from './types';
-export { emptyGroupingState, forgetPostsBefore, groupPosts, subjectKeyOf, type GroupResult } from './grouping';
+export { emptyGroupingState, forgetPostsBefore, groupPosts, groupPostsInPlace, subjectKeyOf, type GroupResult } from './grouping';
 export { IssueDecisionError, mergeIssues, renameIssue, setIssueStatus, splitIssue } from './decisions';
 export { growth, openIssues, summarizeIssue } from './summary';
 export { isGroupable, looksLikeComplaintOrQuestion } from './groupable';
