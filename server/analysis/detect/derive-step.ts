@@ -96,7 +96,11 @@ export function deriveStep(state: DeriveState, posts: DerivePost[], now: Date, o
     list.push(a.issueId);
     issuesOf.set(id, list);
   }
+  // A replayed post is already pending, or already counted (its bucket was judged): skip it.
+  const pendingIds = new Set(state.pending.map((p) => p.id));
   for (const p of posts) {
+    if (pendingIds.has(p.id) || (state.nextBucket !== null && p.createdAt.getTime() < state.nextBucket)) continue;
+    pendingIds.add(p.id);
     state.pending.push({
       id: p.id,
       at: p.createdAt.getTime(),
@@ -110,9 +114,7 @@ export function deriveStep(state: DeriveState, posts: DerivePost[], now: Date, o
   }
 
   const boundary = Math.floor(now.getTime() / bm) * bm;
-  // Posts older than the buckets already judged are grouped but too late to count.
-  const from = state.nextBucket ?? -Infinity;
-  const complete = state.pending.filter((p) => p.at < boundary && p.at >= from);
+  const complete = state.pending.filter((p) => p.at < boundary);
   state.pending = state.pending.filter((p) => p.at >= boundary);
   state.nextBucket = Math.max(state.nextBucket ?? boundary, boundary);
 
