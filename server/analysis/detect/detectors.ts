@@ -114,13 +114,14 @@ export interface IssueContext {
  */
 export function issueEmerging(ctx: IssueContext, v: SeriesView, thr: Thresholds, floorPerHour: number): Signal | null {
   const hour = 3_600_000 / v.bucketMs;
-  const b = bestCountWindow(v, thr, [3, 12], 0);
+  const loose = { ...thr, alpha: thr.issueAlpha };
+  const b = bestCountWindow(v, loose, [3, 12], 0);
   if (!b) return null;
   const floor = (floorPerHour * b.w.buckets) / hour;
   if (b.w.expected < floor) {
     b.w.expected = floor;
     b.p = Math.min(1, countUpperTail(b.w.authors, floor, v.dispersion) * 2);
-    if (b.p >= thr.alpha || b.w.authors < thr.minRatio * floor) return null;
+    if (b.p >= loose.alpha || b.w.authors < thr.minRatio * floor) return null;
   }
   const summary = `new issue "${ctx.label ?? ctx.issueId}": ${b.w.authors} distinct authors in ${duration(b.w.buckets * v.bucketMs)}, expected ${round(b.w.expected, 1)}`;
   return issueSignal(`issue_emerging:issue:${ctx.issueId}`, 'issue_emerging', ctx, b, v, summary);

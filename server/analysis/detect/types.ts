@@ -32,6 +32,11 @@ export type Severity = 'info' | 'warning' | 'critical';
 export interface Thresholds {
   /** p-value below which a count is a departure. */
   alpha: number;
+  /**
+   * The same for a new issue's distinct authors: less strict, because a new issue starts from
+   * nothing and is tested only while young, and `minAuthors` already guards it.
+   */
+  issueAlpha: number;
   minAuthors: number;
   /** Observed / expected needed on top of the p-value. */
   minRatio: number;
@@ -41,9 +46,9 @@ export interface Thresholds {
 }
 
 export const thresholds: Record<Sensitivity, Thresholds> = {
-  low: { alpha: 1e-7, minAuthors: 8, minRatio: 3, minScored: 20, minShareRise: 0.25 },
-  normal: { alpha: 1e-5, minAuthors: 5, minRatio: 2, minScored: 12, minShareRise: 0.2 },
-  high: { alpha: 1e-3, minAuthors: 3, minRatio: 1.5, minScored: 8, minShareRise: 0.12 },
+  low: { alpha: 1e-7, issueAlpha: 1e-5, minAuthors: 8, minRatio: 3, minScored: 20, minShareRise: 0.25 },
+  normal: { alpha: 1e-5, issueAlpha: 1e-3, minAuthors: 5, minRatio: 2, minScored: 12, minShareRise: 0.2 },
+  high: { alpha: 1e-3, issueAlpha: 1e-2, minAuthors: 3, minRatio: 1.5, minScored: 8, minShareRise: 0.12 },
 };
 
 /** A condition that holds now: the lifecycle turns it into an alert, or updates the open one. */
