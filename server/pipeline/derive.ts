@@ -17,7 +17,7 @@ import type { Analysis } from '../../shared/domain';
 import type { EventHub } from './events';
 import { queueAlertDeliveries } from './notify';
 
-const GROUPING_KEY = 'derive.grouping';
+export const GROUPING_KEY = 'derive.grouping';
 const DETECT_KEY = 'derive.detect';
 const BATCH = 2000;
 /** The replay guard of grouping only needs to outlive the queue: posts are dequeued in the same transaction. */
@@ -176,7 +176,7 @@ export class Deriver {
   }
 }
 
-function issueRow(state: GroupingState, id: number, now: Date): repo.IssueUpsert[] {
+export function issueRow(state: GroupingState, id: number, now: Date): repo.IssueUpsert[] {
   const s = summarizeIssue(state, id, now);
   const issue = state.issues[String(id)];
   if (!s || !issue) return [];

@@ -44,16 +44,3 @@ export async function postsByIds(db: Db, ids: number[]): Promise<Array<{ id: num
   if (ids.length === 0) return [];
   return db.selectFrom('posts').select(['id', 'text', 'created_at', 'author_handle']).where('id', 'in', ids).where('deleted_at', 'is', null).execute();
 }
-
-export async function updateIssue(db: Db, id: number, patch: { label?: string; status?: IssueStatus }): Promise<IssueRow | undefined> {
-  return db
-    .updateTable('issues')
-    .set({
-      ...(patch.label !== undefined ? { label: patch.label, label_locked: true } : {}),
-      ...(patch.status !== undefined ? { status: patch.status } : {}),
-      updated_at: new Date(),
-    })
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirst();
-}
