@@ -108,6 +108,14 @@ describe('volume spikes on synthetic series', () => {
     expect(alert.why.postIds.length).toBeGreaterThan(0);
   });
 
+  test('a series whose threads often draw a few people at once learns it: a burst of the usual size is no spike, a much bigger one is', () => {
+    const daily = [0, 1, 2, 3].map((d) => ({ at: T0 + d * DAY + (7 + 5 * d) * HOUR, posts: 12, authors: 12 }));
+    const usual = opened(run(series(4, () => 2, daily), 4)).filter((e) => e.alert.openedAt > T0 + 2 * DAY);
+    expect(usual).toEqual([]);
+    const big = opened(run(series(4, () => 2, [...daily, { at: T0 + 3 * DAY + 20 * HOUR, posts: 50, authors: 50 }]), 4));
+    expect(big.filter((e) => e.alert.openedAt > T0 + 3 * DAY + 20 * HOUR)).toHaveLength(1);
+  });
+
   test('no alert before the minimum history, however big the burst', () => {
     expect(opened(run(series(1, () => 2, [{ at: T0 + 6 * HOUR, posts: 60, authors: 60 }]), 1))).toEqual([]);
   });

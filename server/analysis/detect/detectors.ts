@@ -16,6 +16,11 @@ export interface SeriesView {
   expected: number[];
   dispersion: number;
   bucketMs: number;
+  /**
+   * Extra authors a one-bucket burst (a thread drawing people in at once, then gone) reached lately
+   * in this series: discounted once from every window, so the series' usual chatter is no spike.
+   */
+  burstAllowance?: number;
 }
 
 interface Best {
@@ -31,9 +36,10 @@ function bestCountWindow(v: SeriesView, thr: Thresholds, windows: number[], floo
     const w = windowStats(v.recent, v.expected, size);
     const mean = Math.max(w.expected, floorPerWindow);
     w.expected = mean;
-    if (w.authors < thr.minAuthors || w.authors < thr.minRatio * mean) continue;
+    const counted = w.authors - (v.burstAllowance ?? 0);
+    if (w.authors < thr.minAuthors || counted < thr.minRatio * mean) continue;
     // Several windows are tried: Bonferroni keeps the false-alarm rate where alpha says.
-    const p = Math.min(1, countUpperTail(w.authors, mean, v.dispersion) * windows.length);
+    const p = Math.min(1, countUpperTail(counted, mean, v.dispersion) * windows.length);
     if (p < thr.alpha && (!best || p < best.p)) best = { w, p };
   }
   return best;

@@ -7,6 +7,7 @@
  */
 import { defaultBaselineParams, emptyBaseline, expectedAt, learn, type Baseline, type BaselineParams } from './baseline';
 import { emptyBucket } from './bucketize';
+import { countUpperTail } from './tail';
 import { issueAccelerating, issueEmerging, negativeShareRise, volumeSpike, type IssueContext } from './detectors';
 import { defaultLifecycleParams, emptyAlertBook, stepAlerts, type AlertBook, type LifecycleParams } from './lifecycle';
 import { thresholds, type AlertEvent, type Bucket, type Sensitivity, type Signal } from './types';
@@ -22,6 +23,8 @@ export interface SubjectSeries {
   negN: number;
   recent: Bucket[];
   expected: number[];
+  /** One-bucket bursts of the last week: [bucket start, extra authors]. */
+  bursts?: Array<[number, number]>;
 }
 
 export interface IssueSeries {
@@ -128,6 +131,29 @@ function push(list: Bucket[], expected: number[], b: Bucket, e: number): void {
   }
 }
 
+const BURST_MEMORY_MS = 7 * 86_400_000;
+
+/**
+ * Learns one-bucket bursts: the previous bucket rose far above its expectation (at least 3 authors,
+ * p < 1e-4) and this one is back to normal. A sustained rise (an incident) is never learned as a burst.
+ */
+function learnBursts(ser: SubjectSeries, t: number): void {
+  const n = ser.recent.length;
+  const prev = ser.recent[n - 2];
+  const cur = ser.recent[n - 1];
+  const ePrev = ser.expected[n - 2] ?? 0;
+  const eCur = ser.expected[n - 1] ?? 0;
+  const bursts = (ser.bursts ?? []).filter(([at]) => t - at < BURST_MEMORY_MS);
+  // Only a bucket that chance alone hardly explains counts as a burst, or noise would blind the detector.
+  const burst = prev !== undefined && prev.authors - ePrev >= 3 && countUpperTail(prev.authors, Math.max(ePrev, 0.05), ser.volume.dispersion) < 1e-4;
+  if (prev && cur && burst && cur.authors <= eCur + 2 * Math.sqrt(eCur) + 1) bursts.push([prev.start, prev.authors - ePrev]);
+  ser.bursts = bursts;
+}
+
+function burstAllowance(ser: SubjectSeries): number {
+  return (ser.bursts ?? []).reduce((m, [, x]) => Math.max(m, x), 0);
+}
+
 function baseShare(s: SubjectSeries): number {
   return s.scoredRate > 0 && s.negN >= 12 ? s.negRate / s.scoredRate : 0.3;
 }
@@ -203,12 +229,13 @@ export function detectInPlace(state: DetectState, input: DetectInput, now: Date,
       push(ser.recent, ser.expected, b, expectedAt(ser.volume, t, bp));
       // A bucket with nobody in it cannot start or grow a departure; skipping it saves the work.
       if (ser.volume.n >= p.minHistoryBuckets && b.authors > 0) {
-        const view = { recent: ser.recent, expected: ser.expected, dispersion: ser.volume.dispersion, bucketMs: bm };
+        const view = { recent: ser.recent, expected: ser.expected, dispersion: ser.volume.dispersion, bucketMs: bm, burstAllowance: burstAllowance(ser) };
         const v = volumeSpike(k, view, thr);
         if (v) step.push(v);
         const n = negativeShareRise(k, view, baseShare(ser), thr);
         if (n) step.push(n);
       }
+      learnBursts(ser, t);
       ser.volume = learn(ser.volume, t, b.authors, bp);
       const a = Math.max(1 / (ser.negN + 1), 1 / 576);
       ser.negRate += a * (b.negative - ser.negRate);
