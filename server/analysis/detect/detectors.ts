@@ -32,7 +32,7 @@ interface Best {
 function bestCountWindow(v: SeriesView, thr: Thresholds, windows: number[], floorPerWindow = 0): Best | null {
   let best: Best | null = null;
   for (const size of windows) {
-    if (v.recent.length < size) continue;
+    // A series younger than the window (a new issue) is judged on the buckets it has.
     const w = windowStats(v.recent, v.expected, size);
     const mean = Math.max(w.expected, floorPerWindow);
     w.expected = mean;
@@ -120,7 +120,7 @@ export interface IssueContext {
  */
 export function issueEmerging(ctx: IssueContext, v: SeriesView, thr: Thresholds, floorPerHour: number): Signal | null {
   const hour = 3_600_000 / v.bucketMs;
-  const loose = { ...thr, alpha: thr.issueAlpha };
+  const loose = { ...thr, alpha: thr.issueAlpha, minAuthors: thr.issueMinAuthors };
   const b = bestCountWindow(v, loose, [3, 12], 0);
   if (!b) return null;
   const floor = (floorPerHour * b.w.buckets) / hour;

@@ -69,7 +69,7 @@ export const defaultDetectParams: DetectParams = {
   baseline: { alpha: defaultBaselineParams.alpha, floorPerBucket: defaultBaselineParams.floorPerBucket },
   lifecycle: defaultLifecycleParams,
   issueShare: 0.1,
-  issueFloorPerHour: 0.5,
+  issueFloorPerHour: 0.25,
   emergingMaxAgeMs: 12 * 3_600_000,
   issueIdleDropMs: 48 * 3_600_000,
   maxCatchUpBuckets: 7 * 288,

@@ -38,6 +38,8 @@ export interface Thresholds {
    */
   issueAlpha: number;
   minAuthors: number;
+  /** Distinct authors a new issue needs in its window. */
+  issueMinAuthors: number;
   /** Observed / expected needed on top of the p-value. */
   minRatio: number;
   /** Negative share: scored posts needed in the window, and the rise in share needed. */
@@ -46,9 +48,9 @@ export interface Thresholds {
 }
 
 export const thresholds: Record<Sensitivity, Thresholds> = {
-  low: { alpha: 1e-7, issueAlpha: 1e-5, minAuthors: 8, minRatio: 3, minScored: 20, minShareRise: 0.25 },
-  normal: { alpha: 1e-5, issueAlpha: 1e-3, minAuthors: 5, minRatio: 2, minScored: 12, minShareRise: 0.2 },
-  high: { alpha: 1e-3, issueAlpha: 1e-2, minAuthors: 3, minRatio: 1.5, minScored: 8, minShareRise: 0.12 },
+  low: { alpha: 1e-7, issueAlpha: 1e-5, minAuthors: 8, issueMinAuthors: 6, minRatio: 3, minScored: 20, minShareRise: 0.25 },
+  normal: { alpha: 1e-5, issueAlpha: 1e-3, minAuthors: 5, issueMinAuthors: 4, minRatio: 2, minScored: 12, minShareRise: 0.2 },
+  high: { alpha: 1e-3, issueAlpha: 1e-2, minAuthors: 3, issueMinAuthors: 3, minRatio: 1.5, minScored: 8, minShareRise: 0.12 },
 };
 
 /** A condition that holds now: the lifecycle turns it into an alert, or updates the open one. */
