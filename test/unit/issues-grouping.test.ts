@@ -46,6 +46,7 @@ describe('the same problem in different words joins one issue', () => {
     ['nobody replies to my emails', 'customer service ignored me for a week'],
     ['battery started smoking while charging', 'charger overheated and burned my desk'],
     ['refund still not received after 3 weeks', 'where is my money back? returned it a month ago'],
+    ['website down, cannot place an order', 'checkout broken all afternoon, error 500'],
   ])('"%s" ~ "%s"', (a, b) => {
     const { ids } = group([...BACKGROUND, a, b]);
     expect(ids[4]).not.toBeNull();

@@ -19,6 +19,7 @@ const OBJECTS: Record<string, string[]> = {
   no_response: ['support'],
   login: ['account'],
   cancel: ['subscription', 'account', 'item'],
+  outage: ['service'],
   safety: ['battery', 'housing', 'part'],
 };
 

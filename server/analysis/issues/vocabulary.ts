@@ -140,6 +140,16 @@ export const CONCEPTS: Concept[] = [
     ],
   },
   {
+    id: 'outage',
+    kind: 'problem',
+    label: '{obj} outage',
+    defaultObject: 'service',
+    patterns: [
+      w('outage|outages|(?:site|website|app|server|servers|checkout|portal|service|system|platform) (?:is |was |went |keeps going )?(?:down|offline|broken)|(?:is|went|goes|going) down again|down for (?:hours|everyone|me)'),
+      w('not loading|(?:will|would|does|did) not load|error (?:500|502|503|504)|(?:500|502|503|504) error|server error|(?:can not|unable to) (?:place (?:an |my |any )?order|check ?out|pay|access the site)|checkout (?:fails|failing|broken|not working)|timed? out'),
+    ],
+  },
+  {
     id: 'cancel',
     kind: 'problem',
     label: 'cannot cancel {obj}',
@@ -163,7 +173,8 @@ export const CONCEPTS: Concept[] = [
   { id: 'housing', kind: 'object', label: 'housing', patterns: [w('housing|housings|casing|casings|case|cases|shell|enclosure|enclosures|cover|lid|frame|bezel|chassis')] },
   { id: 'invoice', kind: 'object', label: 'invoice', patterns: [w('invoice|invoices|invoiced|bill|bills|billing|statement|remittance|payment terms|accounts payable')] },
   { id: 'support', kind: 'object', label: 'support', patterns: [w('support|customer service|customer care|helpdesk|help desk|agent|agents|live chat|hotline|call centre|call center|service desk|ticket|tickets|emails?|phone line')] },
-  { id: 'account', kind: 'object', label: 'account', patterns: [w('account|accounts|password|username|profile|app')] },
+  { id: 'account', kind: 'object', label: 'account', patterns: [w('account|accounts|password|username|profile')] },
+  { id: 'service', kind: 'object', label: 'service', patterns: [w('website|site|app|checkout|portal|server|servers|platform|online shop|web shop|system')] },
   { id: 'charge', kind: 'object', label: 'billing', patterns: [w('charge|charges|charged|card|credit card|bank|statement|payment|transaction|fee|fees|price')] },
   { id: 'subscription', kind: 'object', label: 'subscription', patterns: [w('subscription|subscriptions|membership|plan|trial|contract|renewal')] },
   { id: 'battery', kind: 'object', label: 'battery', patterns: [w('battery|batteries|charger|chargers|power bank|cell|cells')] },
