@@ -165,6 +165,23 @@ describe('negative share and issues', () => {
     expect(emerging[0]!.alert.why).toMatchObject({ issueId: 9, issueLabel: 'cracked housing, batch 42', postIds: ['i3'] });
   });
 
+  test('an established issue drawing authors much faster than its own rate is accelerating', () => {
+    const background = series(3, () => 2);
+    const steady = Array.from({ length: 40 }, (_, i) => ({ id: `s${i}`, createdAt: new Date(T0 + DAY + i * HOUR), authorId: `s${i}`, source: 'x', label: 'negative' as const }));
+    const surge = Array.from({ length: 15 }, (_, i) => ({ id: `g${i}`, createdAt: new Date(spikeAt + 12 * HOUR + i * 2 * 60_000), authorId: `g${i}`, source: 'x', label: 'negative' as const }));
+    const issuePosts = [...steady, ...surge];
+    const r = detect(
+      emptyDetectState(),
+      {
+        subjects: [{ subjectId: 1, buckets: bucketize([...background, ...issuePosts], BUCKET) }],
+        issues: [{ issueId: 4, subjectId: 1, firstSeen: new Date(T0 + DAY), buckets: bucketize(issuePosts, BUCKET) }],
+      },
+      new Date(T0 + 4 * DAY),
+    );
+    const kinds = r.events.filter((e) => e.type === 'opened' && e.alert.issueId === 4).map((e) => e.alert.kind);
+    expect(kinds).toEqual(['issue_accelerating']);
+  });
+
   test('one account repeating itself in an issue is not an emerging issue', () => {
     const background = series(3, () => 2);
     const issuePosts = Array.from({ length: 30 }, (_, i) => ({ id: `i${i}`, createdAt: new Date(spikeAt + i * 60_000), authorId: 'same', source: 'x', label: 'negative' as const }));
