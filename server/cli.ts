@@ -17,6 +17,7 @@ const commands: Record<string, { summary: string; load: Loader }> = {
   serve: { summary: 'run the API, the dashboard and the enabled sources', load: () => import('./commands/serve.command') },
   migrate: { summary: 'apply pending database migrations and exit', load: () => import('./commands/migrate.command') },
   group: { summary: 'group complaints and questions read as JSONL on stdin into issues', load: () => import('./commands/group.command') },
+  import: { summary: 'import posts from a JSONL, CSV or JSON export file', load: () => import('./commands/import.command') },
 };
 
 function help(): string {

@@ -18,7 +18,15 @@ import { issuesRoutes } from './http/routes/issues.routes';
 import { mentionsRoutes } from './http/routes/mentions.routes';
 import { postsRoutes } from './http/routes/posts.routes';
 import { statsRoutes } from './http/routes/stats.routes';
+import { ingestRoutes } from './http/routes/ingest.routes';
+import { settingsRoutes } from './http/routes/settings.routes';
+import { subjectsRoutes } from './http/routes/subjects.routes';
+import { emailNotifier, Mailer } from './notify/email.notifier';
+import { slackNotifier, webhookNotifier } from './notify/webhook.notifier';
+import { Deriver } from './pipeline/derive';
+import { Engines } from './pipeline/engines';
 import { EventHub } from './pipeline/events';
+import { AlertDispatcher } from './pipeline/notify';
 import { SourceRunner } from './pipeline/runner';
 import type { Source } from './sources/source';
 import { version } from './version';
@@ -36,6 +44,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Replaces the sources the configuration would build (tests). */
   sources?: Source[];
+  /** How often the derive step and alert delivery run (ms). */
+  deriveIntervalMs?: number;
 }
 
 export async function startEarshot(config: Config, options: StartOptions = {}): Promise<Earshot> {
@@ -46,8 +56,12 @@ export async function startEarshot(config: Config, options: StartOptions = {}): 
     const applied = await migrateToLatest(database.db);
     if (applied.length) logger.info({ applied }, 'database migrated');
     const events = new EventHub();
+    const engines = new Engines(database.db, logger);
+    await engines.reload();
     const sources = options.sources ?? [];
-    const runner = new SourceRunner({ db: database.db, analyzer: () => { throw new Error('no analysis engines yet'); }, clock, logger, events }, sources);
+    const runner = new SourceRunner({ db: database.db, analyzer: () => engines.analyzer, clock, logger, events }, sources);
+    const deriver = new Deriver({ db: database.db, clock, logger, events });
+    const mailer = config.mail.smtpUrl ? new Mailer(config.mail.smtpUrl, config.mail.from) : null;
     const app = createApp({
       database,
       logger,
@@ -57,7 +71,10 @@ export async function startEarshot(config: Config, options: StartOptions = {}): 
       routers: [
         statsRoutes({ database, clock }),
         mentionsRoutes({ database, clock }),
-        postsRoutes({ database }),
+        postsRoutes({ database, onCorrection: () => void engines.reloadCorrections() }),
+        subjectsRoutes({ database, engines }),
+        ingestRoutes({ database, analyzer: () => engines.analyzer, clock, events }),
+        settingsRoutes({ database }),
         issuesRoutes({ database, clock, events }),
         alertsRoutes({ database, clock, events }),
         casesRoutes({ database, clock, events }),
@@ -65,9 +82,15 @@ export async function startEarshot(config: Config, options: StartOptions = {}): 
       ],
     });
     const server = await listen(app, config.port, config.host);
-    runner.start();
     const { port } = server.address() as AddressInfo;
     const host = config.host === '0.0.0.0' || config.host === '127.0.0.1' ? 'localhost' : config.host;
+    const dispatcher = new AlertDispatcher(
+      { db: database.db, clock, logger, publicUrl: config.publicUrl ?? `http://${host}:${port}` },
+      { webhook: webhookNotifier(() => clock.now()), slack: slackNotifier, email: emailNotifier(mailer) },
+    );
+    runner.start();
+    deriver.start(options.deriveIntervalMs ?? 5_000);
+    dispatcher.start(options.deriveIntervalMs ?? 5_000);
     return {
       url: `http://${host}:${port}`,
       database,
@@ -77,6 +100,9 @@ export async function startEarshot(config: Config, options: StartOptions = {}): 
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await runner.stop();
+        await deriver.stop();
+        await dispatcher.stop();
+        mailer?.close();
         await database.close();
       },
     };
