@@ -43,11 +43,21 @@ async function classifier(forceHeuristic: boolean): Promise<Classifier> {
   try {
     // Loaded by URL so this command works before the sentiment engine exists.
     const mod = (await import(new URL('../analysis/sentiment/index.ts', import.meta.url).href)) as {
-      analyze?: (text: string, lang?: string | null) => Analysis;
+      analyze?: (text: string) => Analysis;
     };
     const analyze = mod.analyze;
     if (typeof analyze !== 'function') return heuristic;
-    return { name: 'sentiment engine', groupable: (text) => isGroupable(analyze(text, null)) };
+    return {
+      name: 'sentiment engine',
+      groupable: (text) => {
+        // One text the engine chokes on must not stop the stream.
+        try {
+          return isGroupable(analyze(text));
+        } catch {
+          return looksLikeComplaintOrQuestion(text);
+        }
+      },
+    };
   } catch {
     return heuristic;
   }

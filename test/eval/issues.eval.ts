@@ -171,7 +171,7 @@ interface Scenario {
   posts: ScenarioPost[];
 }
 type Generate = (o: { seed: number; start: Date; days: number }) => Scenario | Promise<Scenario>;
-type Analyze = (text: string, lang?: string | null) => Analysis;
+type Analyze = (text: string) => Analysis;
 
 const ms = (d: Date | string | undefined): number | null => (d === undefined ? null : new Date(d).getTime());
 
@@ -220,7 +220,7 @@ async function runDemo(generate: Generate, analyze: Analyze | null, seed: number
     const truths: ScenarioPost['truth'][] = [];
     while (i < posts.length && (ms(posts[i]!.post.createdAt) ?? 0) < t) {
       const { post, truth } = posts[i++]!;
-      const a = analyze ? analyze(post.text, null) : null;
+      const a = analyze ? analyze(post.text) : null;
       const label = a ? a.label : truth.polarity === 'negative' ? 'negative' : truth.polarity === 'positive' ? 'positive' : 'neutral';
       const author = typeof post.author === 'string' ? post.author : (post.author?.id ?? `anon${n}`);
       batch.push({
