@@ -52,7 +52,7 @@ async function classifier(forceHeuristic: boolean): Promise<Classifier> {
       groupable: (text) => {
         // One text the engine chokes on must not stop the stream.
         try {
-          return isGroupable(analyze(text));
+          return isGroupable(analyze(text), text);
         } catch {
           return looksLikeComplaintOrQuestion(text);
         }

@@ -198,6 +198,15 @@ test.each([
 });
 
 test.each([
+  [{ intent: 'other', label: 'neutral', score: 0 }, 'Still no sign of my order from last month', true],
+  [{ intent: 'praise', label: 'positive', score: 0.25 }, "Christmas present didn't make it in time, arrived January 4th", true],
+  [{ intent: 'praise', label: 'positive', score: 0.9 }, 'Love how fast the delivery was', false],
+  [{ intent: 'other', label: 'neutral', score: 0 }, 'New catalogue is out', false],
+] as const)('with its text, isGroupable(%j, "%s") is %s', (a, text, expected) => {
+  expect(isGroupable(a, text)).toBe(expected);
+});
+
+test.each([
   ['Where is my parcel?', true],
   ['cracked housing again', true],
   ['Loving the new colours', false],
