@@ -28,6 +28,9 @@ import { Engines } from './pipeline/engines';
 import { EventHub } from './pipeline/events';
 import { AlertDispatcher } from './pipeline/notify';
 import { SourceRunner } from './pipeline/runner';
+import { demoClock } from './sources/demo/demo-clock';
+import { DemoSource } from './sources/demo/demo.source';
+import { countSubjects, insertSubject } from './db/repositories/subjects.repository';
 import type { Source } from './sources/source';
 import { version } from './version';
 
@@ -49,16 +52,27 @@ export interface StartOptions {
 }
 
 export async function startEarshot(config: Config, options: StartOptions = {}): Promise<Earshot> {
-  const clock = options.clock ?? systemClock;
+  const demo = config.demo.enabled && !options.sources;
+  // The demo runs the whole server on its accelerated clock (see demo-clock.ts).
+  const clock = options.clock ?? (demo ? demoClock(config.demo.speed) : systemClock);
   const logger = options.logger ?? createLogger(config.logLevel);
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   try {
     const applied = await migrateToLatest(database.db);
     if (applied.length) logger.info({ applied }, 'database migrated');
     const events = new EventHub();
+    const sources: Source[] = options.sources ?? [];
+    if (demo) {
+      const source = new DemoSource({ seed: config.demo.seed });
+      // First start on an empty database: the demo brings its company, suppliers and product.
+      if ((await countSubjects(database.db)) === 0) {
+        for (const s of source.subjects) await insertSubject(database.db, { kind: s.kind, name: s.name, query: s.query, aliases: s.aliases, handles: s.handles, attributes: s.attributes });
+        logger.info({ subjects: source.subjects.length }, 'demo subjects created');
+      }
+      sources.push(source);
+    }
     const engines = new Engines(database.db, logger);
     await engines.reload();
-    const sources = options.sources ?? [];
     const runner = new SourceRunner({ db: database.db, analyzer: () => engines.analyzer, clock, logger, events }, sources);
     const deriver = new Deriver({ db: database.db, clock, logger, events });
     const mailer = config.mail.smtpUrl ? new Mailer(config.mail.smtpUrl, config.mail.from) : null;
