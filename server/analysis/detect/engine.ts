@@ -32,6 +32,10 @@ export interface IssueSeries {
   firstSeen: number;
   lastStart: number | null;
   lastActive: number;
+  /**
+   * The issue's distinct authors per bucket as a share of its subject's expected authors, learned:
+   * times the subject's expectation it gives the issue's expected level with the daily rhythm in.
+   */
   rate: number;
   rateN: number;
   recent: Bucket[];
@@ -254,7 +258,8 @@ export function detectInPlace(state: DetectState, input: DetectInput, now: Date,
       const young = t - ser.firstSeen < p.emergingMaxAgeMs;
       const bp: BaselineParams = { ...p.baseline, bucketMs: bm, tzOffsetMinutes: cfg?.tzOffsetMinutes ?? 0 };
       const subjectNeg = subj ? baseShare(subj) * expectedAt(subj.volume, t, bp) : 0;
-      const e = young ? p.issueShare * subjectNeg : Math.max(ser.rate, (p.issueFloorPerHour * bm) / 3_600_000);
+      const subjectVolume = subj ? expectedAt(subj.volume, t, bp) : 1;
+      const e = young ? p.issueShare * subjectNeg : Math.max(ser.rate * subjectVolume, (p.issueFloorPerHour * bm) / 3_600_000);
       push(ser.recent, ser.expected, b, e);
       const warm = subj !== undefined && subj.volume.n >= p.minHistoryBuckets && b.authors > 0;
       if (warm) {
@@ -270,8 +275,8 @@ export function detectInPlace(state: DetectState, input: DetectInput, now: Date,
         const sig = young ? issueEmerging(ctx, view, thr, p.issueFloorPerHour) : ser.rateN >= 24 ? issueAccelerating(ctx, view, thr) : null;
         if (sig && !(sig.kind === 'issue_accelerating' && s.alerts.byKey[`issue_emerging:issue:${k}`]?.status === 'open')) step.push(sig);
       }
-      const x = ser.rateN < 12 ? b.authors : Math.min(b.authors, 3 * ser.rate + 1);
-      ser.rate += Math.max(1 / (ser.rateN + 1), 0.02) * (x - ser.rate);
+      const x = ser.rateN < 12 ? b.authors : Math.min(b.authors, 3 * e + 1);
+      ser.rate += Math.max(1 / (ser.rateN + 1), 0.02) * (x / Math.max(subjectVolume, 0.05) - ser.rate);
       ser.rateN++;
       ser.lastStart = t;
     }
