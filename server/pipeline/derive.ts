@@ -96,7 +96,8 @@ export class Deriver {
             subjectId,
             dedupeKey: p.dedupe_key ?? undefined,
             references: p.refs,
-            isComplaintOrQuestion: isGroupable({ intent: (p.intent ?? 'other') as Analysis['intent'], label: (p.sentiment_label ?? 'neutral') as Analysis['label'] }),
+            // With the text, a post naming a known problem is grouped unless the engine is sure it is praise.
+            isComplaintOrQuestion: isGroupable({ intent: (p.intent ?? 'other') as Analysis['intent'], label: (p.sentiment_label ?? 'neutral') as Analysis['label'] }, p.text),
           })),
         );
       const result = groupPosts(state, inputs, now, this.options.grouping);
