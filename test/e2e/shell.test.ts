@@ -18,7 +18,7 @@ describe.skipIf(inject('browserSkipReason') !== null)('the dashboard shell in Ch
     await server?.stop();
   });
 
-  test('the shell renders with navigation, a green health badge and the system status', async () => {
+  test('the shell renders with navigation, a green health badge, and an empty state that says what to do', async () => {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -29,7 +29,10 @@ describe.skipIf(inject('browserSkipReason') !== null)('the dashboard shell in Ch
       await expect(nav.getByRole('link', { name, exact: true }).count()).resolves.toBe(1);
     }
     await page.getByTestId('health-badge').and(page.locator('[data-status="ok"]')).waitFor();
-    await page.getByTestId('system-status').getByText('embedded PostgreSQL').waitFor();
+    // No demo, no subjects: the page says what is missing and how to set it up, never fake numbers.
+    await page.getByTestId('empty-state').getByText('No subjects yet').waitFor();
+    const health = (await (await fetch(`${server.url}/api/health`)).json()) as { status: string; database: { kind: string; migrationsCurrent: boolean } };
+    expect(health).toMatchObject({ status: 'ok', database: { kind: 'pglite', migrationsCurrent: true } });
     await page.screenshot({ path: screenshotPath('shell-overview'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
