@@ -6,17 +6,9 @@
  */
 import { deriveStep, emptyDeriveState, type DerivePost } from '../../server/analysis/detect';
 import { report, type BenchOptions } from './report';
+import { seededRandom } from '../../server/sources/demo/random';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 const PROBLEMS = [
   ['my parcel never arrived', 'package still not delivered', 'delivery is a week late', 'where is my order?'],

@@ -14,6 +14,7 @@ import { adjustedRand, nmi } from '../../server/analysis/cluster-metrics';
 import { deriveStep, emptyDeriveState, type AlertRecord, type DerivePost } from '../../server/analysis/detect';
 import { emptyGroupingState, groupPosts, isGroupable, type GroupPost } from '../../server/analysis/issues';
 import { contentTerms, normalizeText } from '../../server/analysis/issues/text';
+import { seededRandom } from '../../server/sources/demo/random';
 
 type Analyze = (text: string) => Analysis;
 
@@ -31,16 +32,7 @@ export function loadComplaints(name = 'complaints.jsonl'): Labelled[] {
     .map((l) => JSON.parse(l) as Labelled);
 }
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = seededRandom;
 
 export function shuffle<T>(xs: T[], seed: number): T[] {
   const r = rng(seed);

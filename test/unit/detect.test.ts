@@ -11,22 +11,14 @@ import {
   type BucketPost,
   type Signal,
 } from '../../server/analysis/detect';
+import { seededRandom } from '../../server/sources/demo/random';
 
 const BUCKET = 5 * 60_000;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const T0 = Date.UTC(2026, 2, 2); // a Monday, 00:00 UTC
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 function poisson(mean: number, r: () => number): number {
   const l = Math.exp(-mean);
