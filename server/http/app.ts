@@ -10,6 +10,7 @@ import { pinoHttp } from 'pino-http';
 import type { DatabaseHandle } from '../db/database';
 import type { Logger } from '../logger';
 import type { SourceHealth } from '../../shared/api/health';
+import { authApi, type AuthDeps } from './auth';
 import { apiNotFound, errorHandler } from './errors';
 import { healthRoutes } from './routes/health.routes';
 import { securityHeaders } from './security-headers';
@@ -23,6 +24,8 @@ export interface AppDeps {
   webDir: string | null;
   /** More API routers mounted under /api (each module's `xxxRoutes(deps)`). */
   routers?: Router[];
+  /** Accounts and access control (server/http/auth); absent: the API is open, as in tests of other modules. */
+  auth?: AuthDeps;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -42,6 +45,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(securityHeaders);
+  if (deps.auth) app.use('/api', authApi(deps.auth));
   app.use('/api', express.json({ limit: '1mb' }));
   app.use('/api', healthRoutes(deps));
   for (const router of deps.routers ?? []) app.use('/api', router);
