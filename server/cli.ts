@@ -18,6 +18,8 @@ const commands: Record<string, { summary: string; load: Loader }> = {
   migrate: { summary: 'apply pending database migrations and exit', load: () => import('./commands/migrate.command') },
   group: { summary: 'group complaints and questions read as JSONL on stdin into issues', load: () => import('./commands/group.command') },
   import: { summary: 'import posts from a JSONL, CSV or JSON export file', load: () => import('./commands/import.command') },
+  user: { summary: 'add, list, disable users and reset their passwords', load: () => import('./commands/user.command') },
+  token: { summary: 'create, list and revoke API tokens', load: () => import('./commands/token.command') },
 };
 
 function help(): string {
