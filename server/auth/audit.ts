@@ -38,6 +38,9 @@ export interface AuditEvent {
 
 const SECRET_KEY = /pass(word)?|secret|^token$|cookie|authorization|csrf|credential|bearer|hash/i;
 const SECRET_VALUE = /es_[A-Za-z0-9_-]{20,}|scrypt\$/;
+// jsonb refuses a lone surrogate's escape, and an audit write must never fail on what a client typed.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const clean = (s: string) => s.slice(0, 500).replace(LONE_SURROGATE, '\ufffd').replace(/\u0000/g, '\ufffd');
 
 /** Copies details with anything secret-looking replaced by '[redacted]'. */
 export function scrubDetails(details: Record<string, unknown>): Record<string, unknown> {
@@ -45,9 +48,9 @@ export function scrubDetails(details: Record<string, unknown>): Record<string, u
   for (const [key, value] of Object.entries(details)) {
     if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
     if (SECRET_KEY.test(key)) out[key] = '[redacted]';
-    else if (typeof value === 'string') out[key] = SECRET_VALUE.test(value) ? '[redacted]' : value.slice(0, 500);
+    else if (typeof value === 'string') out[key] = SECRET_VALUE.test(value) ? '[redacted]' : clean(value);
     else if (value === null || typeof value === 'number' || typeof value === 'boolean') out[key] = value;
-    else if (Array.isArray(value)) out[key] = value.slice(0, 50).map((v) => (typeof v === 'string' && SECRET_VALUE.test(v) ? '[redacted]' : v));
+    else if (Array.isArray(value)) out[key] = value.slice(0, 50).map((v) => (typeof v !== 'string' ? v : SECRET_VALUE.test(v) ? '[redacted]' : clean(v)));
     else if (typeof value === 'object') out[key] = scrubDetails(value as Record<string, unknown>);
   }
   return out;

@@ -36,6 +36,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       code = 'invalid_request';
       message = err.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
       details = err.issues.map((i) => ({ path: i.path, message: i.message, code: i.code }));
+    } else if (isUnstorableText(err)) {
+      status = 400;
+      code = 'invalid_text';
+      message = 'The request contains text that cannot be stored (such as a NUL byte or half of a surrogate pair).';
     } else if (isBodyParserError(err)) {
       status = err.status ?? 400;
       code = err.type === 'entity.too.large' ? 'payload_too_large' : 'invalid_body';
@@ -45,6 +49,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (res.headersSent) return;
     res.status(status).json({ error: { code, message, requestId, ...(details === undefined ? {} : { details }) } });
   };
+}
+
+// PostgreSQL refuses NUL in text (22021), untranslatable characters (22P05) and a lone surrogate's
+// \ud800 escape in jsonb (22P02): the client's input, not our bug.
+function isUnstorableText(err: unknown): boolean {
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  return code === '22021' || code === '22P05' || code === '22P02';
 }
 
 function isBodyParserError(err: unknown): err is BodyParserError {
