@@ -40,7 +40,7 @@ const SECRET_KEY = /pass(word)?|secret|^token$|cookie|authorization|csrf|credent
 const SECRET_VALUE = /es_[A-Za-z0-9_-]{20,}|scrypt\$/;
 // jsonb refuses a lone surrogate's escape, and an audit write must never fail on what a client typed.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-const clean = (s: string) => s.slice(0, 500).replace(LONE_SURROGATE, '\ufffd').replace(/\u0000/g, '\ufffd');
+const clean = (s: string) => s.slice(0, 500).replace(LONE_SURROGATE, '\ufffd').replaceAll('\u0000', '\ufffd');
 
 /** Copies details with anything secret-looking replaced by '[redacted]'. */
 export function scrubDetails(details: Record<string, unknown>): Record<string, unknown> {
