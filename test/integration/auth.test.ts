@@ -308,3 +308,21 @@ describe('the first admin', () => {
     }
   });
 });
+
+describeEachDatabase('session housekeeping', (db) => {
+  test('a sign-in sweeps away sessions that have ended, and only those', async () => {
+    const u = await makeUser(db(), 'viewer');
+    const now = new Date('2026-03-10T12:00:00Z');
+    await sessionFor(db(), u.id, new Date(now.getTime() - 9 * 3_600_000));
+    await sessionFor(db(), u.id, new Date(now.getTime() - 3_600_000));
+    const app = await buildFullApp(db(), { now: () => now });
+    const s = await listenOnFreePort(app);
+    try {
+      expect((await new Client(s.url).signIn(u.email, u.password)).status).toBe(201);
+      const left = await db().db.selectFrom('sessions').select('last_seen_at').where('user_id', '=', u.id).execute();
+      expect(left.map((r) => r.last_seen_at.getTime()).sort()).toEqual([now.getTime() - 3_600_000, now.getTime()]);
+    } finally {
+      await s.close();
+    }
+  });
+});

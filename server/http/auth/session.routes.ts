@@ -2,7 +2,7 @@ import express, { Router } from 'express';
 import { loginRequest, type SessionResponse } from '../../../shared/api/auth';
 import { audit } from '../../auth/audit';
 import { decoyHash, hashPassword, needsRehash, verifyPassword } from '../../auth/passwords';
-import { deleteSession, deleteUserSessions } from '../../db/repositories/sessions.repository';
+import { deleteSession, deleteStaleSessions, deleteUserSessions } from '../../db/repositories/sessions.repository';
 import { getUser, getUserByEmail, updateUser } from '../../db/repositories/users.repository';
 import { AppError } from '../errors';
 import type { AuthContext } from './context';
@@ -40,6 +40,8 @@ export function sessionRoutes(ctx: AuthContext): Router {
     }
     ctx.throttle.succeed(account);
     if (needsRehash(user.password_hash)) await updateUser(db, user.id, { passwordHash: await hashPassword(password) }, now);
+    // Sign-ins are rare enough to sweep ended sessions on, so no timer is needed for it.
+    await deleteStaleSessions(db, now, new Date(now.getTime() - ctx.options.idleTimeoutMs));
     const session = await startSession(db, user.id, now, ctx.options.absoluteTimeoutMs, { ip, userAgent: req.get('user-agent') ?? null });
     await audit(db, { actorId: user.id, action: 'login', target: { type: 'user', id: user.id }, ip, at: now });
     res.append('set-cookie', sessionCookie(session.id, { secure: isSecure(ctx, req), maxAgeSeconds: Math.floor(ctx.options.absoluteTimeoutMs / 1000) }));
