@@ -5,22 +5,16 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ensureFirstAdmin, type FirstAdmin } from './auth/first-admin';
+import { loadSecretKey } from './auth/secret-key';
+import { secretBox } from './auth/secrets';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { openDatabase, type DatabaseHandle } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import { createApp } from './http/app';
+import { apiRouters } from './http/routers';
 import { createLogger, type Logger } from './logger';
-import { alertsRoutes } from './http/routes/alerts.routes';
-import { casesRoutes } from './http/routes/cases.routes';
-import { eventsRoutes } from './http/routes/events.routes';
-import { issuesRoutes } from './http/routes/issues.routes';
-import { mentionsRoutes } from './http/routes/mentions.routes';
-import { postsRoutes } from './http/routes/posts.routes';
-import { statsRoutes } from './http/routes/stats.routes';
-import { ingestRoutes } from './http/routes/ingest.routes';
-import { settingsRoutes } from './http/routes/settings.routes';
-import { subjectsRoutes } from './http/routes/subjects.routes';
 import { emailNotifier, Mailer } from './notify/email.notifier';
 import { slackNotifier, webhookNotifier } from './notify/webhook.notifier';
 import { Deriver } from './pipeline/derive';
@@ -36,6 +30,8 @@ import { version } from './version';
 
 export interface Earshot {
   url: string;
+  /** Set on the first start of an empty database: the admin account created, with its password when generated. */
+  firstAdmin: FirstAdmin | null;
   database: DatabaseHandle;
   events: EventHub;
   runner: SourceRunner;
@@ -60,6 +56,9 @@ export async function startEarshot(config: Config, options: StartOptions = {}): 
   try {
     const applied = await migrateToLatest(database.db);
     if (applied.length) logger.info({ applied }, 'database migrated');
+    const firstAdmin = await ensureFirstAdmin(database.db, config);
+    // Stored credentials (webhook secrets...) are sealed with this key; never logged, never returned.
+    const secrets = secretBox(loadSecretKey(config).key);
     const events = new EventHub();
     const sources: Source[] = options.sources ?? [];
     if (demo) {
@@ -82,18 +81,9 @@ export async function startEarshot(config: Config, options: StartOptions = {}): 
       version,
       sourceHealth: () => runner.health(),
       webDir: config.webDir,
-      routers: [
-        statsRoutes({ database, clock }),
-        mentionsRoutes({ database, clock }),
-        postsRoutes({ database, onCorrection: () => void engines.reloadCorrections() }),
-        subjectsRoutes({ database, engines }),
-        ingestRoutes({ database, analyzer: () => engines.analyzer, clock, events }),
-        settingsRoutes({ database }),
-        issuesRoutes({ database, clock, events }),
-        alertsRoutes({ database, clock, events }),
-        casesRoutes({ database, clock, events }),
-        eventsRoutes({ events }),
-      ],
+      // Sessions and rate limits run on wall-clock time, never the demo's accelerated clock.
+      auth: { database },
+      routers: apiRouters({ database, clock, events, engines, secrets }),
     });
     const server = await listen(app, config.port, config.host);
     const { port } = server.address() as AddressInfo;
@@ -101,12 +91,14 @@ export async function startEarshot(config: Config, options: StartOptions = {}): 
     const dispatcher = new AlertDispatcher(
       { db: database.db, clock, logger, publicUrl: config.publicUrl ?? `http://${host}:${port}` },
       { webhook: webhookNotifier(() => clock.now()), slack: slackNotifier, email: emailNotifier(mailer) },
+      secrets,
     );
     runner.start();
     deriver.start(options.deriveIntervalMs ?? 5_000);
     dispatcher.start(options.deriveIntervalMs ?? 5_000);
     return {
       url: `http://${host}:${port}`,
+      firstAdmin,
       database,
       events,
       runner,

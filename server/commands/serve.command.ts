@@ -21,6 +21,10 @@ export const command: Command = {
     const earshot = await startEarshot(config);
     const db = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PostgreSQL in ${config.dataDir}`;
     console.log(`\nEarshot is running: open ${earshot.url}\n  database: ${db}\n  demo source: ${config.demo.enabled ? 'on (EARSHOT_DEMO=off to disable)' : 'off'}\n  stop with Ctrl-C\n`);
+    const admin = earshot.firstAdmin;
+    // Printed once, on the console only (never the log): the generated password of the first admin.
+    if (admin?.password) console.log(`  First start: sign in as ${admin.email} with password ${admin.password}\n  (shown once; change it with: npx earshot user reset-password --email ${admin.email})\n`);
+    else if (admin) console.log(`  First start: sign in as ${admin.email} with EARSHOT_ADMIN_PASSWORD.\n`);
     await new Promise<void>((resolve) => {
       let stopping = false;
       const stop = (signal: string) => {

@@ -5,6 +5,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { AlertTargetInput } from '../../shared/api/targets';
+import type { SecretBox } from '../auth/secrets';
 import type { Clock } from '../clock';
 import { getAlert } from '../db/repositories/alerts.repository';
 import * as repo from '../db/repositories/deliveries.repository';
@@ -38,6 +39,7 @@ export class AlertDispatcher {
   constructor(
     private readonly deps: { db: Kysely<Database>; clock: Clock; logger: Logger; publicUrl: string },
     private readonly notifiers: Record<AlertTargetInput['kind'], Notifier>,
+    private readonly secrets: SecretBox,
   ) {}
 
   /** Sends what is due; returns how many deliveries were attempted. */
@@ -54,7 +56,8 @@ export class AlertDispatcher {
         const alert = await getAlert(this.deps.db, d.alert_id);
         if (!alert) throw new Error(`alert ${d.alert_id} no longer exists`);
         const escalated = await repo.hasSentBefore(this.deps.db, d.alert_id, d.target, d.id);
-        await this.notifiers[target.kind].deliver(target, this.message(alert, escalated ? 'alert.escalated' : 'alert.opened'), this.controller.signal);
+        const unsealed = { ...target, secret: target.secret ? this.secrets.open(target.secret) : undefined };
+        await this.notifiers[target.kind].deliver(unsealed, this.message(alert, escalated ? 'alert.escalated' : 'alert.opened'), this.controller.signal);
         await repo.recordDelivery(this.deps.db, d.id, { status: 'sent', attempts, nextAttemptAt: null, error: null, at: this.deps.clock.now() });
       } catch (error) {
         const last = attempts >= MAX_ATTEMPTS;

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { launchBrowser, screenshotPath } from '../support/browser';
+import { launchBrowser, screenshotPath, signInPage } from '../support/browser';
 import { buildDashboard } from '../support/build-web';
-import { startServerProcess, type ServerProcess } from '../support/server-process';
+import { signedInFetch, startServerProcess, TEST_ADMIN, type ServerProcess } from '../support/server-process';
 
 const HOSTILE = '<img src=x onerror="window.__xss=1"> Northwind <script>window.__xss=2</script>';
 
@@ -11,16 +11,19 @@ describe.skipIf(inject('browserSkipReason') !== null)('the dashboard with the de
   let server: ServerProcess;
   let browser: Browser;
   let page: Page;
+  let api: Awaited<ReturnType<typeof signedInFetch>>;
 
   beforeAll(async () => {
     const webDir = await buildDashboard();
     // A fast demo clock: history is backfilled at start, the live defect wave starts within seconds.
-    [server, browser] = await Promise.all([startServerProcess({ EARSHOT_WEB_DIR: webDir, EARSHOT_DEMO: 'on', EARSHOT_DEMO_SPEED: '300' }), launchBrowser()]);
+    [server, browser] = await Promise.all([startServerProcess({ EARSHOT_WEB_DIR: webDir, EARSHOT_DEMO: 'on', EARSHOT_DEMO_SPEED: '300', ...TEST_ADMIN }), launchBrowser()]);
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     page.on('dialog', (d) => void d.dismiss());
+    api = await signedInFetch(server.url);
+    await signInPage(page, server.url, TEST_ADMIN.EARSHOT_ADMIN_EMAIL, TEST_ADMIN.EARSHOT_ADMIN_PASSWORD);
     // Wait until the backfill and the first derive pass have produced issues and alerts.
     for (let i = 0; i < 120; i++) {
-      const alerts = (await (await fetch(`${server.url}/api/alerts`)).json()) as { alerts: unknown[] };
+      const alerts = (await (await api('/api/alerts')).json()) as { alerts: unknown[] };
       if (alerts.alerts.length > 0) break;
       await new Promise((r) => setTimeout(r, 1000));
     }
@@ -64,8 +67,8 @@ describe.skipIf(inject('browserSkipReason') !== null)('the dashboard with the de
     await page.goto(`${server.url}/mentions`);
     await page.getByTestId('mentions').locator('li').first().waitFor();
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
-    const now = (await (await fetch(`${server.url}/api/health`)).json()) as { sources: Array<{ lastPostAt: string }> };
-    const res = await fetch(`${server.url}/api/ingest`, {
+    const now = (await (await api('/api/health')).json()) as { sources: Array<{ lastPostAt: string }> };
+    const res = await api('/api/ingest', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ id: 'xss-1', text: HOSTILE, createdAt: now.sources[0]!.lastPostAt, author: 'mallory' }),

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { deriveSecretKey, secretBox } from '../../server/auth/secrets';
 import type { Clock } from '../../server/clock';
 import { openOrUpdateAlert } from '../../server/db/repositories/alerts.repository';
 import { deliveriesForAlert, saveTargets } from '../../server/db/repositories/deliveries.repository';
@@ -21,18 +22,19 @@ describeEachDatabase('alert delivery', (db) => {
   let dispatcher: AlertDispatcher;
   let subjectId: number;
   let n = 0;
+  const box = secretBox(deriveSecretKey('test key material for alert delivery'));
 
   beforeAll(async () => {
     [hook, slack, smtp] = await Promise.all([startFakeWebhook(), startFakeWebhook(), startFakeSmtp()]);
     mailer = new Mailer(smtp.url, 'earshot@example.test');
     subjectId = (await insertSubject(db().db, { kind: 'supplier', name: 'Kestrel <Plastics>', query: 'kestrel' })).id;
     await saveTargets(db().db, [
-      { id: 'ops-hook', kind: 'webhook', name: 'Ops', enabled: true, minSeverity: 'warning', url: `${hook.url}/earshot`, secret: 'a-very-secret-signing-key' },
+      { id: 'ops-hook', kind: 'webhook', name: 'Ops', enabled: true, minSeverity: 'warning', url: `${hook.url}/earshot`, secret: box.seal('a-very-secret-signing-key') },
       { id: 'team-chat', kind: 'slack', name: 'Chat', enabled: true, minSeverity: 'critical', url: `${slack.url}/services/T0/B0/x` },
       { id: 'quality-mail', kind: 'email', name: 'Quality', enabled: true, minSeverity: 'warning', to: ['quality@example.test'] },
       { id: 'muted', kind: 'webhook', name: 'Off', enabled: false, minSeverity: 'info', url: `${hook.url}/muted` },
     ]);
-    dispatcher = new AlertDispatcher({ db: db().db, clock, logger: createLogger('silent'), publicUrl: 'http://earshot.test' }, { webhook: webhookNotifier(clock.now), slack: slackNotifier, email: emailNotifier(mailer) });
+    dispatcher = new AlertDispatcher({ db: db().db, clock, logger: createLogger('silent'), publicUrl: 'http://earshot.test' }, { webhook: webhookNotifier(clock.now), slack: slackNotifier, email: emailNotifier(mailer) }, box);
   });
   afterAll(async () => {
     mailer?.close();

@@ -6,7 +6,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { ingestResponse } from '../../shared/api/ingest';
 import { queryPreviewResponse, subject, subjectList } from '../../shared/api/subjects';
+import { deriveSecretKey, secretBox } from '../../server/auth/secrets';
 import type { Clock } from '../../server/clock';
+import { loadTargets } from '../../server/db/repositories/deliveries.repository';
 import { createApp } from '../../server/http/app';
 import { ingestRoutes } from '../../server/http/routes/ingest.routes';
 import { settingsRoutes } from '../../server/http/routes/settings.routes';
@@ -24,7 +26,7 @@ describeEachDatabase('subjects, the webhook and alert targets', (db) => {
   beforeAll(async () => {
     const engines = new Engines(db().db, createLogger('silent'));
     await engines.reload();
-    const routers = [subjectsRoutes({ database: db(), engines }), ingestRoutes({ database: db(), analyzer: () => engines.analyzer, clock, events: new EventHub() }), settingsRoutes({ database: db() })];
+    const routers = [subjectsRoutes({ database: db(), engines }), ingestRoutes({ database: db(), analyzer: () => engines.analyzer, clock, events: new EventHub() }), settingsRoutes({ database: db(), secrets: secretBox(deriveSecretKey('write-api test key material, 32+ characters long')) })];
     server = await listenOnFreePort(createApp({ database: db(), logger: createLogger('silent'), version: 't', sourceHealth: () => [], webDir: null, routers }));
   });
   afterAll(() => server?.close());
@@ -83,6 +85,10 @@ describeEachDatabase('subjects, the webhook and alert targets', (db) => {
     expect(put.status).toBe(200);
     expect(JSON.stringify(put.body)).not.toContain('sixteen-chars-secret');
     expect(put.body).toMatchObject({ targets: [{ id: 'ops', hasSecret: true }] });
+    // Stored sealed, never as the plain secret.
+    const stored = await loadTargets(db().db);
+    expect(stored[0]!.secret).toMatch(/^v1\./);
+    expect(JSON.stringify(stored)).not.toContain('sixteen-chars-secret');
     const again = await call('PUT', '/settings/alert-targets', { targets: [{ id: 'ops', kind: 'webhook', name: 'Ops renamed', url: 'https://hooks.example/x' }] });
     expect(again.body).toMatchObject({ targets: [{ name: 'Ops renamed', hasSecret: true }] });
     expect((await call('PUT', '/settings/alert-targets', { targets: [{ id: 'mail', kind: 'email', name: 'Mail' }] })).status).toBe(400);

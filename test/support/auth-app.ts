@@ -12,18 +12,10 @@ import { hashToken, newApiToken } from '../../server/auth/tokens';
 import { insertToken } from '../../server/db/repositories/tokens.repository';
 import { insertUser } from '../../server/db/repositories/users.repository';
 import { createApp } from '../../server/http/app';
+import { apiRouters } from '../../server/http/routers';
+import { deriveSecretKey, secretBox } from '../../server/auth/secrets';
 import type { AuthOptions } from '../../server/http/auth';
 import { startSession } from '../../server/http/auth/sessions';
-import { alertsRoutes } from '../../server/http/routes/alerts.routes';
-import { casesRoutes } from '../../server/http/routes/cases.routes';
-import { eventsRoutes } from '../../server/http/routes/events.routes';
-import { ingestRoutes } from '../../server/http/routes/ingest.routes';
-import { issuesRoutes } from '../../server/http/routes/issues.routes';
-import { mentionsRoutes } from '../../server/http/routes/mentions.routes';
-import { postsRoutes } from '../../server/http/routes/posts.routes';
-import { settingsRoutes } from '../../server/http/routes/settings.routes';
-import { statsRoutes } from '../../server/http/routes/stats.routes';
-import { subjectsRoutes } from '../../server/http/routes/subjects.routes';
 import { createLogger } from '../../server/logger';
 import { Engines } from '../../server/pipeline/engines';
 import { EventHub } from '../../server/pipeline/events';
@@ -46,18 +38,7 @@ export async function buildFullApp(database: TestDatabase, options: { auth?: Par
     sourceHealth: () => [],
     webDir: null,
     auth: { database, now: options.now, options: options.auth },
-    routers: [
-      statsRoutes({ database, clock }),
-      mentionsRoutes({ database, clock }),
-      postsRoutes({ database }),
-      subjectsRoutes({ database, engines }),
-      ingestRoutes({ database, analyzer: () => engines.analyzer, clock, events }),
-      settingsRoutes({ database }),
-      issuesRoutes({ database, clock, events }),
-      alertsRoutes({ database, clock, events }),
-      casesRoutes({ database, clock, events }),
-      eventsRoutes({ events, heartbeatMs: 60_000 }),
-    ],
+    routers: apiRouters({ database, clock, events, engines, secrets: secretBox(deriveSecretKey('auth-app test key material, 32+ characters long')), heartbeatMs: 60_000 }),
   });
 }
 

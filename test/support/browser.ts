@@ -18,3 +18,13 @@ export function screenshotPath(name: string): string {
   mkdirSync(dir, { recursive: true });
   return join(dir, `${name}.png`);
 }
+
+/** Signs in through the dashboard's own form; the page's context keeps the session cookie. */
+export async function signInPage(page: import('playwright-core').Page, url: string, email: string, password: string): Promise<void> {
+  await page.goto(url);
+  const form = page.getByTestId('login-form');
+  await form.getByLabel('E-mail').fill(email);
+  await form.getByLabel('Password').fill(password);
+  await form.getByRole('button').click();
+  await page.getByTestId('signed-in-as').waitFor();
+}

@@ -49,3 +49,15 @@ export async function startServerProcess(env: Record<string, string> = {}, timeo
     },
   };
 }
+
+export const TEST_ADMIN = { EARSHOT_ADMIN_EMAIL: 'admin@earshot.test', EARSHOT_ADMIN_PASSWORD: 'correct horse battery staple' } as const;
+
+/** Signs in over the API; returns a fetch that sends the session cookie and, on writes, the CSRF token. */
+export async function signedInFetch(baseUrl: string, email: string = TEST_ADMIN.EARSHOT_ADMIN_EMAIL, password: string = TEST_ADMIN.EARSHOT_ADMIN_PASSWORD) {
+  const res = await fetch(`${baseUrl}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  if (!res.ok) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  return (path: string, init: RequestInit = {}) =>
+    fetch(`${baseUrl}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), cookie, ...(init.method && init.method !== 'GET' ? { 'x-csrf-token': csrfToken } : {}) } });
+}

@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import { apiError } from '../../shared/api/errors';
+import { csrfHeader, session } from './session.svelte';
 
 export class ApiError extends Error {
   constructor(
@@ -21,10 +22,13 @@ async function request<T extends z.ZodType>(method: string, path: string, schema
     method,
     signal,
     credentials: 'same-origin',
-    headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json', accept: 'application/json' },
+    // Cookie-authenticated writes carry the CSRF token the session handed out.
+    headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(method === 'GET' ? {} : csrfHeader()) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const payload: unknown = await res.json().catch(() => null);
+  // The session ended (idle, expired, signed out elsewhere): back to the sign-in page.
+  if (res.status === 401) session.expired();
   if (!res.ok) {
     const parsed = apiError.safeParse(payload);
     if (parsed.success) throw new ApiError(res.status, parsed.data.error.code, parsed.data.error.message, parsed.data.error.requestId);

@@ -4,11 +4,12 @@ import { alertTargetInput, type AlertTargetInput } from '../../../shared/api/tar
 import type { DatabaseHandle } from '../../db/database';
 import { deliveriesForAlert, loadTargets, saveTargets } from '../../db/repositories/deliveries.repository';
 import { AppError } from '../errors';
+import type { SecretBox } from '../../auth/secrets';
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 const targetsBody = z.object({ targets: z.array(alertTargetInput).max(50) });
 
-export function settingsRoutes(deps: { database: DatabaseHandle }): Router {
+export function settingsRoutes(deps: { database: DatabaseHandle; secrets: SecretBox }): Router {
   const router = Router();
   const db = deps.database.db;
 
@@ -29,7 +30,8 @@ export function settingsRoutes(deps: { database: DatabaseHandle }): Router {
     }
     // A target sent without a secret keeps the one it had.
     const previous = new Map((await loadTargets(db)).map((t) => [t.id, t]));
-    const merged: AlertTargetInput[] = targets.map((t) => ({ ...t, secret: t.secret ?? previous.get(t.id)?.secret }));
+    // Secrets are stored sealed (AES-256-GCM with the server's key).
+    const merged: AlertTargetInput[] = targets.map((t) => ({ ...t, secret: t.secret ? deps.secrets.seal(t.secret) : previous.get(t.id)?.secret }));
     await saveTargets(db, merged);
     res.json({ targets: merged.map(({ secret, ...t }) => ({ ...t, hasSecret: Boolean(secret) })) });
   });

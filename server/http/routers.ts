@@ -1,0 +1,44 @@
+/**
+ * Every API router the server mounts, built from its dependencies. main.ts and the permission
+ * tests use this one list, so a route added here is covered by the permission table's test.
+ */
+import type { Router } from 'express';
+import type { SecretBox } from '../auth/secrets';
+import type { Clock } from '../clock';
+import type { DatabaseHandle } from '../db/database';
+import type { Engines } from '../pipeline/engines';
+import type { EventHub } from '../pipeline/events';
+import { alertsRoutes } from './routes/alerts.routes';
+import { casesRoutes } from './routes/cases.routes';
+import { eventsRoutes } from './routes/events.routes';
+import { ingestRoutes } from './routes/ingest.routes';
+import { issuesRoutes } from './routes/issues.routes';
+import { mentionsRoutes } from './routes/mentions.routes';
+import { postsRoutes } from './routes/posts.routes';
+import { settingsRoutes } from './routes/settings.routes';
+import { statsRoutes } from './routes/stats.routes';
+import { subjectsRoutes } from './routes/subjects.routes';
+
+export interface RouterDeps {
+  database: DatabaseHandle;
+  clock: Clock;
+  events: EventHub;
+  engines: Engines;
+  secrets: SecretBox;
+  heartbeatMs?: number;
+}
+
+export function apiRouters(d: RouterDeps): Router[] {
+  return [
+    statsRoutes(d),
+    mentionsRoutes(d),
+    postsRoutes({ database: d.database, onCorrection: () => void d.engines.reloadCorrections() }),
+    subjectsRoutes(d),
+    ingestRoutes({ ...d, analyzer: () => d.engines.analyzer }),
+    settingsRoutes(d),
+    issuesRoutes(d),
+    alertsRoutes(d),
+    casesRoutes(d),
+    eventsRoutes({ events: d.events, heartbeatMs: d.heartbeatMs }),
+  ];
+}
