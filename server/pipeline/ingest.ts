@@ -49,7 +49,7 @@ export async function ingestBatch(
     return total;
   }
 
-  const unique = dedupeWithinBatch(batch.posts);
+  const unique = dedupeWithinBatch(batch.posts).map(storable);
   const analyzed = analyzePosts(analyzer, unique);
   const byNativeId = new Map(analyzed.map((a) => [a.post.nativeId, a]));
 
@@ -84,6 +84,16 @@ function toRollupInput(a: AnalyzedPost): RollupInput {
     score: a.analysis.score,
     aspects: a.analysis.aspects,
   };
+}
+
+// PostgreSQL text cannot hold NUL; one hostile post must not make a whole batch fail.
+// eslint-disable-next-line no-control-regex -- matching NUL is the point
+const NUL = /\u0000/g;
+const clean = (v: string | null) => (v === null ? null : v.replace(NUL, ''));
+
+function storable(p: SourceBatch['posts'][number]): SourceBatch['posts'][number] {
+  if (!p.text.includes('\u0000') && !p.author.handle?.includes('\u0000') && !p.author.name?.includes('\u0000')) return p;
+  return { ...p, text: p.text.replace(NUL, ''), author: { ...p.author, handle: clean(p.author.handle), name: clean(p.author.name) } };
 }
 
 function dedupeWithinBatch<T extends { nativeId: string }>(posts: T[]): T[] {

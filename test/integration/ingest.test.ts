@@ -79,6 +79,13 @@ describeEachDatabase('ingestBatch', (db) => {
     expect([rollup.posts, rollup.negative]).toEqual([0, 0]);
   });
 
+  test('a NUL byte in a post is dropped, not allowed to fail the whole batch', async () => {
+    const r = await ingestBatch(db().db, analyzer, source, { posts: [makePost({ nativeId: 'nul1', text: 'acme\u0000 bad', author: { id: 'n', handle: 'x\u0000y', name: null, followers: null } }), makePost({ nativeId: 'nul2', text: 'acme fine' })], cursor: null }, now);
+    expect(r.stored).toHaveLength(2);
+    const row = await db().db.selectFrom('posts').select(['text', 'author_handle']).where('native_id', '=', 'nul1').executeTakeFirstOrThrow();
+    expect(row).toEqual({ text: 'acme bad', author_handle: 'xy' });
+  });
+
   test('a failure inside the batch stores nothing and keeps the old cursor', async () => {
     await ingestBatch(db().db, analyzer, { id: 'flaky', kind: 'test' }, { posts: [makePost({ nativeId: 'f1', text: 'acme' })], cursor: { n: 1 } }, now);
     const broken = { ...analyzer, dedupeKey: () => 'x'.repeat(10) };
