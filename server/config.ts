@@ -34,6 +34,7 @@ const schema = z.object({
     .optional(),
   EARSHOT_MAIL_FROM: z.email().default('earshot@localhost'),
   EARSHOT_PUBLIC_URL: z.url().optional(),
+  EARSHOT_TRUST_PROXY: z.string().min(1).default('loopback'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
 });
 
@@ -52,6 +53,8 @@ export type Config = Readonly<{
   mail: Readonly<{ smtpUrl: string | null; from: string }>;
   /** Base URL people open the dashboard at, for links in alerts and e-mails. */
   publicUrl: string | null;
+  /** Express 'trust proxy': which proxies' X-Forwarded-For to believe (client IPs for throttling). */
+  trustProxy: string | number | boolean;
   env: 'development' | 'production' | 'test';
 }>;
 
@@ -82,6 +85,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     x: Object.freeze({ bearerToken: e.X_BEARER_TOKEN ?? null, apiBase: e.X_API_BASE ?? null, monthlyReadBudget: e.X_MONTHLY_READ_BUDGET }),
     mail: Object.freeze({ smtpUrl: e.SMTP_URL ?? null, from: e.EARSHOT_MAIL_FROM }),
     publicUrl: e.EARSHOT_PUBLIC_URL ?? null,
+    trustProxy: /^\d+$/.test(e.EARSHOT_TRUST_PROXY) ? Number(e.EARSHOT_TRUST_PROXY) : e.EARSHOT_TRUST_PROXY === 'true' ? true : e.EARSHOT_TRUST_PROXY === 'false' ? false : e.EARSHOT_TRUST_PROXY,
     env: e.NODE_ENV,
   });
 }

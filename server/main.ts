@@ -81,6 +81,7 @@ export async function startEarshot(config: Config, options: StartOptions = {}): 
       version,
       sourceHealth: () => runner.health(),
       webDir: config.webDir,
+      trustProxy: config.trustProxy,
       // Sessions and rate limits run on wall-clock time, never the demo's accelerated clock.
       auth: { database },
       routers: apiRouters({ database, clock, events, engines, secrets }),

@@ -20,6 +20,8 @@ export interface AppDeps {
   logger: Logger;
   version: string;
   sourceHealth: () => SourceHealth[];
+  /** Express 'trust proxy' (default: loopback proxies only). */
+  trustProxy?: string | number | boolean;
   /** Folder of the built dashboard; null serves the API only. */
   webDir: string | null;
   /** More API routers mounted under /api (each module's `xxxRoutes(deps)`). */
@@ -31,7 +33,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.trustProxy ?? 'loopback');
   app.use(
     pinoHttp({
       logger: deps.logger,
