@@ -59,7 +59,7 @@ export const NEGATORS: ReadonlySet<string> = new Set([
 
 /** Whether a normalized word negates what follows ("don't", "cant", "never"). */
 export function isNegator(norm: string): boolean {
-  return NEGATORS.has(norm) || (norm.length > 3 && norm.endsWith("n't"));
+  return NEGATORS.has(norm) || (norm.length > 3 && norm.charCodeAt(norm.length - 2) === 39 && norm.endsWith("n't"));
 }
 
 /** @example tokenize('SOOO late!! @acme #NeverAgain').map(t => t.norm) // ['soo', 'late', '!!', '@acme', 'never', 'again'] */

@@ -25,6 +25,7 @@ export interface FeatureBuffer {
 
 const CAPACITY = 8192;
 const DENSE_VALUES = new Float64Array(DENSE.length);
+const CODES = new Int32Array(32);
 
 export function createBuffer(): FeatureBuffer {
   return { idx: new Int32Array(CAPACITY), val: new Float32Array(CAPACITY), n: 0, tokenFeature: new Int32Array(2048) };
@@ -127,15 +128,17 @@ export function extractFeatures(tokens: Token[], rules: RulesResult, extra: Extr
       const w = t.norm;
       const len = w.length + 2;
       if (len <= 30) {
+        CODES[0] = 60;
+        for (let k = 0; k < w.length; k++) CODES[k + 1] = w.charCodeAt(k);
+        CODES[len - 1] = 62;
         for (let a = 0; a + 3 <= len && n + 3 < limit; a++) {
-          let hc = SEED_CHAR;
-          for (let b = a; b < len && b < a + 5; b++) {
-            const c = b === 0 ? 60 : b === len - 1 ? 62 : w.charCodeAt(b - 1);
-            hc = Math.imul(hc ^ c, 0x01000193);
-            if (b - a >= 2) {
-              idx[n] = (hc ^ (hc >>> 15)) & mask;
-              val[n++] = 0.5;
-            }
+          let hc = Math.imul(SEED_CHAR ^ CODES[a]!, 0x01000193);
+          hc = Math.imul(hc ^ CODES[a + 1]!, 0x01000193);
+          const end = a + 5 < len ? a + 5 : len;
+          for (let b = a + 2; b < end; b++) {
+            hc = Math.imul(hc ^ CODES[b]!, 0x01000193);
+            idx[n] = (hc ^ (hc >>> 15)) & mask;
+            val[n++] = 0.5;
           }
         }
       }

@@ -129,25 +129,35 @@ function correctionKeyOf(text: string, corrections: Corrections): string {
   return corrections.byText.size === 0 ? '' : corrections.key(text);
 }
 
+const PART_OF_TOKEN = { at: new Int32Array(1024) };
+
 /** The rules' parts and the learned weights of the post's words, strongest first. */
 function rationale(p: Prepared, buf: FeatureBuffer, weights: Float32Array, corrected: SentimentClass | undefined): Analysis['rationale'] {
-  const byFeature = new Map<string, number>();
-  for (const part of p.rules.parts) byFeature.set(part.feature, (byFeature.get(part.feature) ?? 0) + part.valence / 4);
-  for (let i = 0; i < p.tokens.length; i++) {
+  const parts = p.rules.parts;
+  const tokens = p.tokens;
+  if (PART_OF_TOKEN.at.length < tokens.length) PART_OF_TOKEN.at = new Int32Array(tokens.length * 2);
+  const partOf = PART_OF_TOKEN.at;
+  partOf.fill(-1, 0, tokens.length);
+  const out: Analysis['rationale'] = [];
+  for (let j = 0; j < parts.length; j++) {
+    partOf[parts[j]!.index] = out.length;
+    out.push({ feature: parts[j]!.feature, weight: parts[j]!.valence / 4 });
+  }
+  for (let i = 0; i < tokens.length; i++) {
     const k = buf.tokenFeature[i]!;
     if (k < 0) continue;
-    const t = p.tokens[i]!;
-    if (t.kind !== 'word' && t.kind !== 'hashtag' && t.kind !== 'emoji' && t.kind !== 'emoticon') continue;
+    const kind = tokens[i]!.kind;
+    if (kind !== 'word' && kind !== 'hashtag' && kind !== 'emoji' && kind !== 'emoticon') continue;
     const f = buf.idx[k]! * 3;
     const v = (weights[f + 2]! - weights[f]!) * buf.val[k]!;
-    if (Math.abs(v) < 0.05) continue;
-    const name = p.rules.parts.find((q) => q.index === i)?.feature ?? t.norm;
-    byFeature.set(name, (byFeature.get(name) ?? 0) + v);
+    if (v < 0.05 && v > -0.05) continue;
+    const j = partOf[i]!;
+    if (j >= 0) out[j]!.weight += v;
+    else out.push({ feature: tokens[i]!.norm, weight: v });
   }
-  const out: Analysis['rationale'] = [];
-  for (const [feature, weight] of byFeature) if (weight !== 0) out.push({ feature, weight: round(weight) });
   out.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight));
   if (out.length > 6) out.length = 6;
+  for (const r of out) r.weight = round(r.weight);
   if (corrected) out.unshift({ feature: 'analyst correction', weight: corrected === 'positive' ? 1 : corrected === 'negative' ? -1 : 0 });
   return out;
 }

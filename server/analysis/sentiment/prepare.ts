@@ -10,6 +10,7 @@ import { scoreRules, type RulesResult } from './rules';
 export const MAX_TEXT = 4_000;
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const SURROGATE = /[\uD800-\uDFFF]/;
 const ENTITY = /&(?:#(\d{1,6})|#x([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos|nbsp|#39));/g;
 const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" };
 const LETTER = /\p{L}/u;
@@ -25,14 +26,8 @@ export function cleanText(input: unknown): string {
   if (typeof input !== 'string') return '';
   let t = input.length > MAX_TEXT ? input.slice(0, MAX_TEXT) : input;
   if (t.includes('&')) t = t.replace(ENTITY, entity);
-  // Surrogates are rare: test cheaply before the regex.
-  for (let i = 0; i < t.length; i++) {
-    const c = t.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdfff) {
-      t = t.replace(LONE_SURROGATE, '\uFFFD');
-      break;
-    }
-  }
+  // Only text with surrogates can have a lone one: test cheaply before the look-around regex.
+  if (SURROGATE.test(t)) t = t.replace(LONE_SURROGATE, '\uFFFD');
   return t;
 }
 
