@@ -20,6 +20,8 @@ const commands: Record<string, { summary: string; load: Loader }> = {
   import: { summary: 'import posts from a JSONL, CSV or JSON export file', load: () => import('./commands/import.command') },
   user: { summary: 'add, list, disable users and reset their passwords', load: () => import('./commands/user.command') },
   token: { summary: 'create, list and revoke API tokens', load: () => import('./commands/token.command') },
+  score: { summary: 'score posts read on stdin (text or JSONL), one JSON line out per post', load: () => import('./commands/score.command') },
+  eval: { summary: 'accuracy of the sentiment engine on a labelled file, before and after corrections', load: () => import('./commands/eval.command') },
 };
 
 function help(): string {

@@ -150,7 +150,7 @@ function rationale(p: Prepared, buf: FeatureBuffer, weights: Float32Array, corre
     if (kind !== 'word' && kind !== 'hashtag' && kind !== 'emoji' && kind !== 'emoticon') continue;
     const f = buf.idx[k]! * 3;
     const v = (weights[f + 2]! - weights[f]!) * buf.val[k]!;
-    if (v < 0.05 && v > -0.05) continue;
+    if (v < 0.1 && v > -0.1) continue;
     const j = partOf[i]!;
     if (j >= 0) out[j]!.weight += v;
     else out.push({ feature: tokens[i]!.norm, weight: v });
