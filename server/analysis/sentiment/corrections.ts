@@ -29,7 +29,7 @@ export function correctionKey(text: string): string {
 
 const PASSES = 30;
 const LEARNING_RATE = 0.5;
-/** Stop nudging an example once its label wins with this probability. */
+/** Stop nudging an example once it reads as labelled and its class has this probability. */
 const MARGIN = 0.6;
 
 export function buildCorrections(
@@ -38,32 +38,38 @@ export function buildCorrections(
   features: (p: Prepared) => FeatureBuffer,
 ): Corrections {
   const byText = new Map<string, SentimentClass>();
-  const rows: Array<{ y: number; idx: Int32Array; val: Float32Array }> = [];
+  const rows: Array<{ y: number; idx: Int32Array; val: Float32Array; compound: number }> = [];
   for (const e of examples) {
     const label = toLabel(typeof e.label === 'string' ? e.label : undefined);
     if (!label || typeof e.text !== 'string') continue;
     const text = cleanText(e.text);
     byText.set(correctionKey(text), label);
-    const buf = features(prepare(text));
-    rows.push({ y: CLASSES.indexOf(label), idx: buf.idx.slice(0, buf.n), val: buf.val.slice(0, buf.n) });
+    const p = prepare(text);
+    const buf = features(p);
+    rows.push({ y: CLASSES.indexOf(label), idx: buf.idx.slice(0, buf.n), val: buf.val.slice(0, buf.n), compound: p.rules.compound });
   }
   if (rows.length === 0) return { byText, key: correctionKey, weights: null, bias: null, size: 0 };
   const w = new Float32Array(model.weights);
   const b = Float64Array.from(model.bias);
-  const lb = model.labelBias;
+  const { offsets, gamma } = model;
   const z = new Float64Array(3);
   for (let pass = 0; pass < PASSES; pass++) {
     let moved = false;
     for (const r of rows) {
       for (let c = 0; c < 3; c++) {
-        let s = b[c]! + lb[c]!;
+        let s = b[c]!;
         for (let k = 0; k < r.idx.length; k++) s += w[r.idx[k]! * 3 + c]! * r.val[k]!;
         z[c] = s;
       }
       const m = Math.max(z[0]!, z[1]!, z[2]!);
       let sum = 0;
       for (let c = 0; c < 3; c++) sum += (z[c] = Math.exp(z[c]! - m));
-      if (z[r.y]! / sum >= MARGIN) continue;
+      const a = Math.log(z[0]! / sum) + offsets[0]! - gamma * r.compound;
+      const b2 = Math.log(z[1]! / sum) + offsets[1]!;
+      const c2 = Math.log(z[2]! / sum) + offsets[2]! + gamma * r.compound;
+      const lean = (z[2]! - z[0]!) / sum;
+      const reads = a >= b2 && a >= c2 ? (-lean >= model.lean ? 0 : 1) : c2 >= b2 ? (lean >= model.lean ? 2 : 1) : 1;
+      if (reads === r.y && z[r.y]! / sum >= MARGIN) continue;
       moved = true;
       for (let c = 0; c < 3; c++) {
         const g = z[c]! / sum - (c === r.y ? 1 : 0);

@@ -14,7 +14,7 @@ import { aspectsOf, intentOf } from './aspects';
 import { buildCorrections as build, type Corrections } from './corrections';
 import { createBuffer, extractFeatures, type FeatureBuffer } from './features';
 import modelFile from './model/sentiment-model.json' with { type: 'json' };
-import { CLASSES, decodeModel, logits, softmax, type Model, type ModelFile, type SentimentClass } from './model';
+import { decodeModel, logits, softmax, type Model, type ModelFile, type SentimentClass } from './model';
 import { cleanText, prepare, type Prepared } from './prepare';
 
 export type { Corrections } from './corrections';
@@ -96,15 +96,18 @@ export function analyze(input: string, options: AnalyzeOptions = {}): Analysis {
     label = score >= RULES_THRESHOLD ? 'positive' : score <= -RULES_THRESHOLD ? 'negative' : 'neutral';
     confidence = label === 'neutral' ? 1 - Math.abs(score) / RULES_THRESHOLD / 2 : Math.min(1, 0.5 + Math.abs(score) / 2);
   } else {
-    const lb = MODEL.labelBias;
-    const a = Math.log(pNeg) + lb[0]!;
-    const b = Math.log(pNeu) + lb[1]!;
-    const c = Math.log(pPos) + lb[2]!;
-    const k = a >= b && a >= c ? 0 : c >= b ? 2 : 1;
-    label = CLASSES[k]!;
-    confidence = k === 0 ? pNeg : k === 1 ? pNeu : pPos;
     const w = layers === 'model' ? 0 : MODEL.rulesWeight;
     score = w * p.rules.compound + (1 - w) * (pPos - pNeg);
+    const off = MODEL.offsets;
+    const pull = layers === 'model' ? 0 : MODEL.gamma * p.rules.compound;
+    const a = Math.log(pNeg) + off[0]! - pull;
+    const b = Math.log(pNeu) + off[1]!;
+    const c = Math.log(pPos) + off[2]! + pull;
+    // The offsets favour the rarer classes (for macro recall); a label against the lean of the
+    // probabilities, or leaning too little ("ok" read as negative), is neutral instead.
+    const lean = MODEL.lean;
+    label = a >= b && a >= c ? (pNeg - pPos >= lean ? 'negative' : 'neutral') : c >= b ? (pPos - pNeg >= lean ? 'positive' : 'neutral') : 'neutral';
+    confidence = label === 'negative' ? pNeg : label === 'positive' ? pPos : pNeu;
   }
   const corrected = corrections?.byText.get(correctionKeyOf(text, corrections));
   if (corrected) {

@@ -18,12 +18,15 @@ export interface ModelFile {
   /** Dense feature weights, [k*3 + c]. */
   dense: number[];
   bias: number[];
-  /** Offsets added to the logits when choosing a label, tuned for macro-averaged recall. */
-  labelBias: number[];
   /** word -> [SentiCon, Pattern] polarity. */
   lexicon: Record<string, [number, number]>;
   /** How the final score mixes the two layers: score = rules * w + (p+ - p-) * (1 - w). */
   rulesWeight: number;
+  /** The label is argmax(log p + offsets ± gamma * rules compound), tuned for macro-averaged recall. */
+  offsets: number[];
+  gamma: number;
+  /** How far p+ - p- must lean to a side for its label: weak evidence reads as neutral. */
+  lean: number;
   trainedOn: string[];
   seed: number;
 }
@@ -33,9 +36,11 @@ export interface Model {
   /** [f*3 + c] over 2^bits hashed features then the dense ones. */
   weights: Float32Array;
   bias: Float64Array;
-  labelBias: Float64Array;
   extra: ExtraLexicon;
   rulesWeight: number;
+  offsets: Float64Array;
+  gamma: number;
+  lean: number;
 }
 
 export function decodeModel(file: ModelFile): Model {
@@ -53,9 +58,11 @@ export function decodeModel(file: ModelFile): Model {
     bits: file.bits,
     weights,
     bias: Float64Array.from(file.bias),
-    labelBias: Float64Array.from(file.labelBias),
     extra,
     rulesWeight: file.rulesWeight,
+    offsets: Float64Array.from(file.offsets),
+    gamma: file.gamma,
+    lean: file.lean,
   };
 }
 

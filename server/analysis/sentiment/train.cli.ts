@@ -37,7 +37,6 @@ function extraLexicon(): Record<string, [number, number]> {
   const senticon = JSON.parse(readFileSync(`${dir}senticon_en.json`, 'utf8')) as Record<string, { pol: string }>;
   const pattern = JSON.parse(readFileSync(`${dir}pattern-sentiment-en.json`, 'utf8')) as Record<string, { polarity: string }>;
   const out: Record<string, [number, number]> = {};
-  const r2 = (x: number) => Math.round(x * 100) / 100;
   for (const [w, e] of Object.entries(senticon)) {
     const p = Number(e.pol);
     if (/^[a-z']+$/.test(w) && Number.isFinite(p) && Math.abs(p) >= 0.1) out[w] = [r2(p), 0];
@@ -80,13 +79,14 @@ function predictProbs(w: Float32Array, b: Float64Array, e: Example, out: Float64
 }
 
 /** Multinomial logistic regression by AdaGrad with L2 and class weights (the measure is macro recall). */
-function train(examples: Example[], dims: number, epochs: number, opts: { lr: number; l2: number; seed: number }, onEpoch?: (epoch: number, w: Float32Array, b: Float64Array) => void) {
+function train(examples: Example[], dims: number, epochs: number, opts: { lr: number; l2: number; seed: number; balance: number }, onEpoch?: (epoch: number, w: Float32Array, b: Float64Array) => void) {
   const w = new Float32Array(dims * 3);
   const g2 = new Float32Array(dims * 3).fill(1e-8);
   const b = new Float64Array(3);
   const counts = [0, 0, 0];
   for (const e of examples) counts[e.y]!++;
-  const classWeight = counts.map((c) => examples.length / (3 * Math.max(1, c)));
+  // balance 1: classes weigh inversely to their frequency; 0: every tweet weighs the same.
+  const classWeight = counts.map((c) => Math.pow(examples.length / (3 * Math.max(1, c)), opts.balance));
   const rng = new Random(opts.seed);
   const order = examples.map((_, i) => i);
   const p = new Float64Array(3);
@@ -123,43 +123,54 @@ function predictAll(w: Float32Array, b: Float64Array, examples: Example[]): Floa
   });
 }
 
-function labelsWith(probs: Float64Array[], offset: readonly number[]): string[] {
-  return probs.map((p) => {
-    let best = 0;
-    let bestV = -Infinity;
-    for (let c = 0; c < 3; c++) {
-      const v = Math.log(p[c]!) + offset[c]!;
-      if (v > bestV) {
-        bestV = v;
-        best = c;
-      }
-    }
-    return CLASSES[best]!;
+interface Decision {
+  offsets: number[];
+  gamma: number;
+  /** How far p+ - p- must lean to a side for its label (weak evidence reads as neutral). */
+  lean: number;
+}
+
+function labelsWith(probs: Float64Array[], compound: number[], d: Decision): string[] {
+  return probs.map((p, i) => {
+    const a = Math.log(p[0]!) + d.offsets[0]! - d.gamma * (compound[i] ?? 0);
+    const b = Math.log(p[1]!) + d.offsets[1]!;
+    const c = Math.log(p[2]!) + d.offsets[2]! + d.gamma * (compound[i] ?? 0);
+    // A label against the lean of the probabilities ("ok" read as negative) is neutral.
+    if (a >= b && a >= c) return p[0]! - p[2]! >= d.lean ? 'negative' : 'neutral';
+    return c >= b ? (p[2]! - p[0]! >= d.lean ? 'positive' : 'neutral') : 'neutral';
   });
 }
 
-/** Label offsets that maximise AvgRec on the validation split. */
-function tuneOffsets(probs: Float64Array[], gold: Labelled['label'][]): number[] {
-  let best = [0, 0, 0];
-  let bestScore = classification(gold, labelsWith(probs, best)).avgRec;
-  for (let neg = -1; neg <= 1.001; neg += 0.1)
-    for (let pos = -1; pos <= 1.001; pos += 0.1) {
-      const off = [neg, 0, pos];
-      const s = classification(gold, labelsWith(probs, off)).avgRec;
-      if (s > bestScore + 1e-9) {
-        bestScore = s;
-        best = off.map((x) => Math.round(x * 100) / 100);
+/** Offsets and gamma that maximise AvgRec on the validation split. */
+function tuneDecision(probs: Float64Array[], compound: number[], gold: Labelled['label'][]): Decision {
+  let best: Decision = { offsets: [0, 0, 0], gamma: 0, lean: 0.1 };
+  let bestScore = classification(gold, labelsWith(probs, compound, best)).avgRec;
+  // At least 0.1: a post the model barely leans on ("ok", "hello") must not be labelled by the offsets alone.
+  for (const lean of [0.1, 0.15, 0.2, 0.3])
+  for (const gamma of [0, 0.25, 0.5, 1])
+    for (let neg = -1.5; neg <= 1.501; neg += 0.1)
+      for (let pos = -1.5; pos <= 1.501; pos += 0.1) {
+        const d = { offsets: [r2(neg), 0, r2(pos)], gamma, lean };
+        const s = classification(gold, labelsWith(probs, compound, d)).avgRec;
+        if (s > bestScore + 1e-9) {
+          bestScore = s;
+          best = d;
+        }
       }
-    }
   return best;
 }
+
+const r2 = (x: number) => Math.round(x * 100) / 100;
 
 export async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
       data: { type: 'string', default: fileURLToPath(new URL('../../../../shared/data', import.meta.url)) },
-      bits: { type: 'string', default: '18' },
+      bits: { type: 'string', default: '17' },
+      l2: { type: 'string', default: '1e-6' },
+      lr: { type: 'string', default: '0.05' },
+      balance: { type: 'string', default: '0.5' },
       epochs: { type: 'string', default: '0' },
       out: { type: 'string', default: fileURLToPath(new URL('./model/sentiment-model.json', import.meta.url)) },
     },
@@ -177,14 +188,18 @@ export async function main(argv: string[]): Promise<number> {
   console.log(`features in ${Math.round(performance.now() - t0)} ms`);
   const gold = validRows.map((r) => r.label);
   const dims = (1 << bits) + DENSE.length;
-  const opts = { lr: 0.05, l2: 1e-6, seed: SEED };
+  const opts = { lr: Number(values.lr), l2: Number(values.l2), balance: Number(values.balance), seed: SEED };
   let epochs = Number(values.epochs);
   if (!epochs) {
     // Pick the epoch count on validation, then train again from scratch with it.
     let bestEpoch = 1;
     let bestScore = -1;
     train(trainEx, dims, 12, opts, (epoch, w, b) => {
-      const s = classification(gold, labelsWith(predictAll(w, b, validEx), [0, 0, 0])).avgRec;
+      const probsNow = predictAll(w, b, validEx);
+      let s = 0;
+      // With the best coarse offsets: the epoch count is chosen for the measure the labels are tuned for.
+      for (let neg = -1; neg <= 1.001; neg += 0.2)
+        for (let pos = -1; pos <= 1.001; pos += 0.2) s = Math.max(s, classification(gold, labelsWith(probsNow, [], { offsets: [neg, 0, pos], gamma: 0, lean: 0 })).avgRec);
       console.log(`epoch ${epoch}: validation AvgRec ${s.toFixed(4)}`);
       if (s > bestScore) {
         bestScore = s;
@@ -200,8 +215,11 @@ export async function main(argv: string[]): Promise<number> {
   const bin = atob(hashed);
   for (let i = 0; i < bin.length; i++) q[i] = (bin.charCodeAt(i) > 127 ? bin.charCodeAt(i) - 256 : bin.charCodeAt(i)) * scale;
   const probs = predictAll(q, b, validEx);
-  const labelBias = tuneOffsets(probs, gold);
-  const report = classification(gold, labelsWith(probs, labelBias));
+  // The label: the class with the highest log-probability plus an offset, and the rules' compound
+  // pulling towards its side with weight `gamma`; offsets and gamma maximise AvgRec on validation.
+  const compound = validEx.map((e) => e.compound);
+  const decision = tuneDecision(probs, compound, gold);
+  const report = classification(gold, labelsWith(probs, compound, decision));
   // The score mixes the rules' compound and the model's p+ - p-: the weight that best orders validation tweets.
   const ordinal = validEx.map((e) => e.y - 1);
   let rulesWeight = 0;
@@ -210,10 +228,10 @@ export async function main(argv: string[]): Promise<number> {
     const r = pearson(ordinal, validEx.map((e, i) => rw * e.compound + (1 - rw) * (probs[i]![2]! - probs[i]![0]!)));
     if (r > bestR) {
       bestR = r;
-      rulesWeight = Math.round(rw * 100) / 100;
+      rulesWeight = r2(rw);
     }
   }
-  console.log(`epochs ${epochs}; validation AvgRec ${report.avgRec.toFixed(4)} F1 ${report.macroF1.toFixed(4)} acc ${report.accuracy.toFixed(4)}; label offsets ${labelBias}; rules weight ${rulesWeight} (r ${bestR.toFixed(3)})`);
+  console.log(`epochs ${epochs}; validation AvgRec ${report.avgRec.toFixed(4)} F1 ${report.macroF1.toFixed(4)} acc ${report.accuracy.toFixed(4)}; offsets ${decision.offsets}; gamma ${decision.gamma}; lean ${decision.lean}; rules weight ${rulesWeight} (r ${bestR.toFixed(3)})`);
   const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
   const file: ModelFile = {
     version: 1,
@@ -222,9 +240,11 @@ export async function main(argv: string[]): Promise<number> {
     scale,
     dense: Array.from(w.subarray((1 << bits) * 3), r4),
     bias: Array.from(b, r4),
-    labelBias,
     lexicon,
     rulesWeight,
+    offsets: decision.offsets,
+    gamma: decision.gamma,
+    lean: decision.lean,
     trainedOn: TRAIN_FILES,
     seed: SEED,
   };
