@@ -19,10 +19,11 @@ const STOPWORDS: Record<string, string[]> = {
 const LANGS = Object.keys(STOPWORDS);
 const LATIN = LANGS.indexOf('en');
 
+// Hashes are kept to 30 bits so Map keys stay small integers (no boxed numbers per lookup).
 function hashWord(w: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w.charCodeAt(i), 0x01000193);
-  return h >>> 0;
+  return h & 0x3fffffff;
 }
 
 /** Word hash -> bit set of the languages it is a stopword of. */
@@ -130,7 +131,7 @@ export function detectLanguage(text: string): string {
     } else if (inWord) {
       inWord = false;
       if (wordIsLatin) {
-        const bits = LOOKUP.get(h >>> 0);
+        const bits = LOOKUP.get(h & 0x3fffffff);
         if (bits) for (let l = 0; l < LANGS.length; l++) if (bits & (1 << l)) counts[l]!++;
       }
     }
