@@ -23,6 +23,7 @@ export const DOMAIN_WORDS: Record<string, number> = {
   ridiculous: -3, unacceptable: -3, incompetent: -3, pathetic: -3, disgrace: -3, shambles: -3, fiasco: -3, refundable: 0,
   postponed: -1.5, rescheduled: -1, stranded: -2, overbooked: -2, diverted: -1, grounded: -1, misplaced: -2,
   fire: -1, smoke: -1, sparks: -1.5, burnt: -2, melted: -2, exploded: -3, injured: -3, injury: -3, hazard: -2,
+  sorted: 2, solved: 2, scratch: -1.5, scratches: -1.5, dent: -1.5, dents: -1.5, chipped: -2, peeling: -2, faded: -1,
   again: 0, seriously: -1, smh: -2, wtf: -4, ugh: -2, meh: -1, lol: 1, fixed: 2, resolved: 2, arrived: 1,
   delivered: 1, smooth: 2, fast: 2, quick: 2, quickly: 2, sturdy: 2, reliable: 2, recommend: 2, thanks: 2, thx: 2, ty: 2,
   kudos: 3, flawless: 3, impressed: 3, beautiful: 3,
@@ -54,7 +55,9 @@ export const DOMAIN_PHRASES: Array<[string[], number]> = [
   [['waste', 'of'], -2.5],
   [['money', 'back'], -2],
   [['want', 'a', 'refund'], -2.5],
-  [['where', 'is', 'my'], -1.5],
+  [['where', 'is', 'my'], -1],
+  [['sorted', 'out'], 2],
+  [['problem', 'solved'], 2.5],
   [['wrong', 'size'], -2.5],
   [['wrong', 'address'], -2.5],
   [['left', 'on', 'read'], -2],
@@ -110,7 +113,7 @@ export const NEGATED_VALENCE: Record<string, number> = {
   responded: -2, responding: -2, answer: -2, answered: -2, answering: -2, reply: -2, replied: -2, replying: -2, deliver: -2,
   delivered: -2, ship: -2, shipped: -2, refund: -2, refunded: -2, update: -1.5, updated: -1.5, call: -1, called: -1,
   charge: 0, show: -1, showed: -1, turn: -1, start: -1, starts: -1, load: -1, loads: -1, connect: -1.5, connects: -1.5,
-  fit: -1.5, fits: -1.5, match: -1, matches: -1, last: -1, lasted: -1, listen: -1.5, listening: -1.5, care: -2, cares: -2,
+  moved: -2, move: -1, budged: -2, fit: -1.5, fits: -1.5, match: -1, matches: -1, last: -1, lasted: -1, listen: -1.5, listening: -1.5, care: -2, cares: -2,
 };
 
 export const BOOSTERS: Record<string, number> = {

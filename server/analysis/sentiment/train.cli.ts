@@ -171,6 +171,7 @@ export async function main(argv: string[]): Promise<number> {
       l2: { type: 'string', default: '1e-6' },
       lr: { type: 'string', default: '0.05' },
       balance: { type: 'string', default: '0.5' },
+      runs: { type: 'string', default: '1' },
       epochs: { type: 'string', default: '0' },
       out: { type: 'string', default: fileURLToPath(new URL('./model/sentiment-model.json', import.meta.url)) },
     },
@@ -208,7 +209,16 @@ export async function main(argv: string[]): Promise<number> {
     });
     epochs = bestEpoch;
   }
-  const { w, b } = train(trainEx, dims, epochs, opts);
+  // Weights averaged over runs with different shuffles: for a convex model this is a cheap
+  // ensemble (the scorer still does one dot product).
+  const runs = Number(values.runs);
+  const w = new Float32Array(dims * 3);
+  const b = new Float64Array(3);
+  for (let r = 0; r < runs; r++) {
+    const one = train(trainEx, dims, epochs, { ...opts, seed: opts.seed + r });
+    for (let i = 0; i < w.length; i++) w[i]! += one.w[i]! / runs;
+    for (let c = 0; c < 3; c++) b[c]! += one.b[c]! / runs;
+  }
   const { hashed, scale } = encodeHashed(w, bits);
   // Validate what will ship: the quantized weights.
   const q = new Float32Array(w);
