@@ -26,7 +26,7 @@ export const command: Command = {
       console.error(`earshot eval: --file is required\n\n${USAGE}`);
       return 2;
     }
-    const { analyze, buildCorrections, classification, parseLabelled } = await import('../analysis/sentiment');
+    const { buildCorrections, evaluate, parseLabelled } = await import('../analysis/sentiment');
     const read = (path: string) => {
       try {
         return parseLabelled(readFileSync(path, 'utf8'));
@@ -42,8 +42,7 @@ export const command: Command = {
       return 1;
     }
     const lang = values.lang === 'detect' ? null : (values.lang ?? 'en');
-    const gold = rows.map((r) => r.label);
-    const measure = (overrides?: ReturnType<typeof buildCorrections>) => classification(gold, rows.map((r) => analyze(r.text, { lang, overrides }).label));
+    const measure = (overrides?: ReturnType<typeof buildCorrections>) => evaluate(rows, { lang, overrides });
     const fmt = (name: string, c: ReturnType<typeof measure>) =>
       `${name.padEnd(20)} accuracy ${c.accuracy.toFixed(3)}  AvgRec ${c.avgRec.toFixed(3)}  macro-F1 ${c.macroF1.toFixed(3)}  (${c.n} texts)`;
     console.log(fmt('before corrections', measure()));

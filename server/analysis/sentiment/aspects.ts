@@ -25,7 +25,8 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
 
 /** `overall`: the post's polarity in [-1, 1], used for an aspect with no opinion words near it. */
 export function aspectsOf(tokens: Token[], parts: Part[], overall: number): Analysis['aspects'] {
-  let found: Map<Aspect, number> | null = null;
+  // Aspect -> [sum of polarities, mentions]: an aspect named twice is averaged, not doubled.
+  let found: Map<Aspect, [number, number]> | null = null;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (t.kind !== 'word' && t.kind !== 'hashtag') continue;
@@ -41,11 +42,17 @@ export function aspectsOf(tokens: Token[], parts: Part[], overall: number): Anal
       }
     const v = any && local !== 0 ? local / Math.sqrt(local * local + ALPHA) : overall;
     found ??= new Map();
-    for (const a of hits) found.set(a, (found.get(a) ?? 0) + v);
+    for (const a of hits) {
+      const f = found.get(a);
+      if (f) {
+        f[0] += v;
+        f[1]++;
+      } else found.set(a, [v, 1]);
+    }
   }
   if (!found) return [];
   const out: Analysis['aspects'] = [];
-  for (const [aspect, v] of found) out.push({ aspect, polarity: round(Math.max(-1, Math.min(1, v))) });
+  for (const [aspect, [sum, n]] of found) out.push({ aspect, polarity: round(Math.max(-1, Math.min(1, sum / n))) });
   return out;
 }
 

@@ -16,6 +16,8 @@ import { createBuffer, extractFeatures, type FeatureBuffer } from './features';
 import modelFile from './model/sentiment-model.json' with { type: 'json' };
 import { decodeModel, logits, softmax, type Model, type ModelFile, type SentimentClass } from './model';
 import { cleanText, prepare, type Prepared } from './prepare';
+import { classification, type ClassificationReport } from './metrics';
+import type { Labelled } from './corpus';
 
 export type { Corrections } from './corrections';
 export { correctionKey } from './corrections';
@@ -133,6 +135,7 @@ function correctionKeyOf(text: string, corrections: Corrections): string {
 }
 
 const PART_OF_TOKEN = { at: new Int32Array(1024) };
+const QUIET = new Set(['i', 'it', 'a', 'an', 'the', 'to', 'of', 'in', 'on', 'at', 'is', 'was', 'be', 'and', 'or', 'my', 'me', 'you', 'this', 'that', 'for', 'with', 'pm', 'am']);
 
 /** The rules' parts and the learned weights of the post's words, strongest first. */
 function rationale(p: Prepared, buf: FeatureBuffer, weights: Float32Array, corrected: SentimentClass | undefined): Analysis['rationale'] {
@@ -153,8 +156,9 @@ function rationale(p: Prepared, buf: FeatureBuffer, weights: Float32Array, corre
     if (kind !== 'word' && kind !== 'hashtag' && kind !== 'emoji' && kind !== 'emoticon') continue;
     const f = buf.idx[k]! * 3;
     const v = (weights[f + 2]! - weights[f]!) * buf.val[k]!;
-    if (v < 0.1 && v > -0.1) continue;
     const j = partOf[i]!;
+    // Function words carry weight in the model but explain nothing to an analyst.
+    if ((v < 0.1 && v > -0.1) || (j < 0 && QUIET.has(tokens[i]!.norm))) continue;
     if (j >= 0) out[j]!.weight += v;
     else out.push({ feature: tokens[i]!.norm, weight: v });
   }
@@ -163,6 +167,18 @@ function rationale(p: Prepared, buf: FeatureBuffer, weights: Float32Array, corre
   for (const r of out) r.weight = round(r.weight);
   if (corrected) out.unshift({ feature: 'analyst correction', weight: corrected === 'positive' ? 1 : corrected === 'negative' ? -1 : 0 });
   return out;
+}
+
+/**
+ * The engine's measures on labelled texts (English assumed unless `lang` says otherwise).
+ * @example evaluate([{ text: 'awful', label: 'negative' }]).accuracy // 1
+ */
+export function evaluate(rows: ReadonlyArray<Labelled>, options: AnalyzeOptions = {}): ClassificationReport {
+  const opts = { lang: 'en', ...options };
+  return classification(
+    rows.map((r) => r.label),
+    rows.map((r) => analyze(r.text, opts).label),
+  );
 }
 
 export { classification, pearson, type ClassificationReport } from './metrics';
