@@ -29,34 +29,93 @@ export interface RunnerDeps {
 
 const RETRY = { baseMs: 1000, capMs: 5 * 60_000 };
 
+interface Running {
+  source: Source;
+  controller: AbortController;
+  loop: Promise<void> | null;
+}
+
 export class SourceRunner {
   private readonly controller = new AbortController();
   private readonly trackers = new Map<string, SourceHealthTracker>();
-  private readonly loops: Promise<void>[] = [];
+  private readonly running = new Map<string, Running>();
+  private started = false;
 
   constructor(
     private readonly deps: RunnerDeps,
-    private readonly sources: Source[],
+    sources: Source[] = [],
   ) {
-    for (const s of sources) this.trackers.set(s.id, new SourceHealthTracker(s.id, deps.clock));
+    for (const s of sources) this.add(s);
   }
 
   start(): void {
-    for (const source of this.sources) this.loops.push(this.runSource(source));
+    this.started = true;
+    for (const r of this.running.values()) if (!r.loop && !r.controller.signal.aborted) r.loop = this.runSource(r.source, r.controller.signal);
   }
 
   async stop(): Promise<void> {
     this.controller.abort(new Error('stopping'));
-    await Promise.allSettled(this.loops);
+    await Promise.allSettled([...this.running.values()].map((r) => r.loop));
+  }
+
+  /** Adds a source at run time (Settings → Sources); a paused one is known, shown, and not run. */
+  add(source: Source, options: { paused?: boolean } = {}): void {
+    if (this.running.has(source.id)) throw new Error(`source ${source.id} is already running`);
+    const tracker = new SourceHealthTracker(source.id, this.deps.clock);
+    this.trackers.set(source.id, tracker);
+    const controller = new AbortController();
+    this.running.set(source.id, { source, controller, loop: null });
+    if (options.paused) {
+      controller.abort(new Error('paused'));
+      tracker.setPaused(true);
+    } else if (this.started) {
+      this.running.get(source.id)!.loop = this.runSource(source, controller.signal);
+    }
+  }
+
+  /** Stops a source and forgets it; its stored posts and (unless the caller deletes it) its cursor stay. */
+  async remove(id: string): Promise<void> {
+    const r = this.running.get(id);
+    if (!r) return;
+    r.controller.abort(new Error('removed'));
+    await r.loop?.catch(() => {});
+    this.running.delete(id);
+    this.trackers.delete(id);
+  }
+
+  /** Pausing finishes the batch in hand (it is stored with its cursor), then stops; resuming starts from that cursor. */
+  async setPaused(id: string, paused: boolean): Promise<void> {
+    const r = this.running.get(id);
+    if (!r) throw new Error(`no source ${id}`);
+    const tracker = this.trackers.get(id)!;
+    if (paused) {
+      r.controller.abort(new Error('paused'));
+      await r.loop?.catch(() => {});
+      r.loop = null;
+      tracker.setPaused(true);
+      return;
+    }
+    if (!r.controller.signal.aborted) return;
+    r.controller = new AbortController();
+    tracker.setPaused(false);
+    if (this.started) r.loop = this.runSource(r.source, r.controller.signal);
+  }
+
+  has(id: string): boolean {
+    return this.running.has(id);
   }
 
   health(): SourceHealth[] {
     return [...this.trackers.values()].map((t) => t.snapshot());
   }
 
-  private async runSource(source: Source): Promise<void> {
+  healthOf(id: string): SourceHealth | null {
+    return this.trackers.get(id)?.snapshot() ?? null;
+  }
+
+  private async runSource(source: Source, own: AbortSignal): Promise<void> {
     const health = this.trackers.get(source.id)!;
-    const ctx: SourceContext = { clock: this.deps.clock, health, signal: this.controller.signal };
+    const ctx: SourceContext = { clock: this.deps.clock, health, signal: AbortSignal.any([this.controller.signal, own]) };
     const log = this.deps.logger.child({ source: source.id });
     let failures = 0;
     while (!ctx.signal.aborted) {
@@ -84,7 +143,7 @@ export class SourceRunner {
 
   /** Stores a batch, retrying while the database is unavailable; the source waits meanwhile. */
   private async store(source: Source, batch: SourceBatch & { more?: boolean }, ctx: SourceContext): Promise<void> {
-    const health = this.trackers.get(source.id)!;
+    const health = ctx.health;
     for (let attempt = 0; ; attempt++) {
       try {
         const result = await ingestBatch(this.deps.db, this.deps.analyzer(), { id: source.id, kind: source.type }, batch, this.deps.clock.now());
