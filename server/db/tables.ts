@@ -233,6 +233,24 @@ export interface Database {
   };
   settings: { key: string; value: ColumnType<unknown, string, string>; updated_at: DefaultTimestamp };
   derive_queue: { post_id: number; enqueued_at: DefaultTimestamp };
+  incidents: {
+    id: Generated<number>;
+    name: string;
+    query: string;
+    started_at: Timestamp;
+    closed_at: Timestamp | null;
+    status: ColumnType<IncidentStatus, IncidentStatus | undefined, IncidentStatus>;
+    created_by: number | null;
+    closed_by: number | null;
+    created_at: DefaultTimestamp;
+  };
+  incident_notes: {
+    id: Generated<number>;
+    incident_id: number;
+    author_id: number | null;
+    text: string;
+    created_at: DefaultTimestamp;
+  };
 }
 
 export type IssueStatus = 'new' | 'watching' | 'acknowledged' | 'resolved';
@@ -241,6 +259,7 @@ export type Role = 'admin' | 'analyst' | 'responder' | 'approver' | 'viewer' | '
 export type CaseStatus = 'new' | 'open' | 'waiting_customer' | 'waiting_supplier' | 'resolved' | 'closed';
 export type CasePriority = 'low' | 'normal' | 'high' | 'urgent';
 export type ReplyStatus = 'draft' | 'submitted' | 'approved' | 'rejected' | 'sending' | 'sent' | 'failed';
+export type IncidentStatus = 'open' | 'closed';
 
 export type SubjectRow = Selectable<Database['subjects']>;
 export type NewSubject = Insertable<Database['subjects']>;
@@ -251,3 +270,5 @@ export type IssueRow = Selectable<Database['issues']>;
 export type AlertRow = Selectable<Database['alerts']>;
 export type UserRow = Selectable<Database['users']>;
 export type SourceStateRow = Selectable<Database['source_state']>;
+export type IncidentRow = Selectable<Database['incidents']>;
+export type IncidentNoteRow = Selectable<Database['incident_notes']>;
