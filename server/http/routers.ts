@@ -8,6 +8,7 @@ import type { Clock } from '../clock';
 import type { DatabaseHandle } from '../db/database';
 import type { Engines } from '../pipeline/engines';
 import type { EventHub } from '../pipeline/events';
+import type { SourceManager } from '../services/sources.service';
 import { alertsRoutes } from './routes/alerts.routes';
 import { casesRoutes } from './routes/cases.routes';
 import { eventsRoutes } from './routes/events.routes';
@@ -16,8 +17,10 @@ import { issuesRoutes } from './routes/issues.routes';
 import { mentionsRoutes } from './routes/mentions.routes';
 import { postsRoutes } from './routes/posts.routes';
 import { settingsRoutes } from './routes/settings.routes';
+import { sourcesRoutes } from './routes/sources.routes';
 import { statsRoutes } from './routes/stats.routes';
 import { subjectsRoutes } from './routes/subjects.routes';
+import { supplierRoutes } from './routes/supplier.routes';
 
 export interface RouterDeps {
   database: DatabaseHandle;
@@ -25,6 +28,7 @@ export interface RouterDeps {
   events: EventHub;
   engines: Engines;
   secrets: SecretBox;
+  sources: SourceManager;
   heartbeatMs?: number;
 }
 
@@ -36,9 +40,11 @@ export function apiRouters(d: RouterDeps): Router[] {
     subjectsRoutes(d),
     ingestRoutes({ ...d, analyzer: () => d.engines.analyzer }),
     settingsRoutes(d),
+    sourcesRoutes(d),
     issuesRoutes(d),
     alertsRoutes(d),
     casesRoutes(d),
+    supplierRoutes(d),
     eventsRoutes({ events: d.events, heartbeatMs: d.heartbeatMs }),
   ];
 }

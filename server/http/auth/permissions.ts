@@ -41,11 +41,19 @@ export const permissions: Readonly<Record<string, Rule>> = {
   'GET /api/users': sessionOnly(['admin']),
   'POST /api/users': sessionOnly(['admin']),
   'PATCH /api/users/:id': sessionOnly(['admin']),
+  'DELETE /api/users/:id/sessions': sessionOnly(['admin']),
   'GET /api/audit': { roles: ['admin'], scopes: ['read', 'write'] },
   // Alert targets hold webhook URLs (a Slack URL is itself a credential): not for every reader.
   'GET /api/settings/alert-targets': { roles: ['admin', 'analyst'], scopes: ['read', 'write'] },
   'PUT /api/settings/alert-targets': write(),
   'POST /api/ingest': { roles: ['admin'], scopes: ['ingest', 'write'] },
+  // Sources hold network credentials: admins configure them; analysts may see them and their health.
+  'GET /api/sources': { roles: ['admin', 'analyst'], scopes: ['read', 'write'] },
+  'POST /api/sources': write(),
+  'POST /api/sources/test': write(),
+  'POST /api/sources/:id/pause': write(),
+  'POST /api/sources/:id/resume': write(),
+  'DELETE /api/sources/:id': write(),
 
   // Reads.
   'GET /api/stats/overview': read,
@@ -80,7 +88,10 @@ export const permissions: Readonly<Record<string, Rule>> = {
   'POST /api/cases/:id/notes': write('responder'),
   'POST /api/cases/:id/responded': write('responder'),
 
-  // Suppliers: only /api/supplier/... routes for their own supplier, once those exist.
+  // Suppliers: only their own supplier's cases, scoped on the server by the account's supplier subject.
+  'GET /api/supplier/cases': sessionOnly(['supplier']),
+  'GET /api/supplier/cases/:id': sessionOnly(['supplier']),
+  'POST /api/supplier/cases/:id/acknowledge': sessionOnly(['supplier']),
 };
 
 interface Compiled {

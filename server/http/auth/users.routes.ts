@@ -9,6 +9,8 @@ import { getSubject } from '../../db/repositories/subjects.repository';
 import { countActiveAdmins, getUser, insertUser, listUsers, updateUser, type UserChanges } from '../../db/repositories/users.repository';
 import { AppError, notFound } from '../errors';
 import type { AuthContext } from './context';
+import { clearedSessionCookie } from './cookies';
+import { isSecure } from './gate';
 import { requirePrincipal } from './principal';
 import { toAuditEntry, toUser } from './views';
 
@@ -68,9 +70,9 @@ export function usersRoutes(ctx: AuthContext): Router {
     if (patch.disabled !== undefined) changes.disabledAt = patch.disabled ? (before.disabled_at ?? now) : null;
     const after = await db.transaction().execute(async (tx) => {
       const row = (await updateUser(tx, id, changes, now))!;
-      // A new password or a disabled account ends every session; so does a role change, so no
-      // browser keeps acting with the old rights until its next request.
-      if (patch.password !== undefined || disabling || role !== before.role) await deleteUserSessions(tx, id);
+      // A new password or a disabled account ends every session; so does a change of role or of
+      // supplier, so no browser keeps acting with the old rights.
+      if (patch.password !== undefined || disabling || role !== before.role || supplierSubjectId !== before.supplier_subject_id) await deleteUserSessions(tx, id);
       const base = { actorId: p.user.id, target: { type: 'user', id }, ip: req.ip ?? null, at: now };
       if (role !== before.role) await audit(tx, { ...base, action: 'user.role_changed', details: { from: before.role, to: role } });
       if (patch.password !== undefined) await audit(tx, { ...base, action: 'user.password_changed' });
@@ -80,6 +82,17 @@ export function usersRoutes(ctx: AuthContext): Router {
       return row;
     });
     res.json(toUser(after));
+  });
+
+  // Logout everywhere for someone else: a lost laptop, a leaver, a suspicion.
+  router.delete('/users/:id/sessions', async (req, res) => {
+    const p = requirePrincipal(req);
+    const { id } = idParam.parse(req.params);
+    if (!(await getUser(db, id))) throw notFound('User');
+    const ended = await deleteUserSessions(db, id);
+    await audit(db, { actorId: p.user.id, action: 'logout.everywhere', target: { type: 'user', id }, details: { sessionsEnded: ended }, ip: req.ip ?? null, at: ctx.now() });
+    if (id === p.user.id) res.append('set-cookie', clearedSessionCookie(isSecure(ctx, req)));
+    res.json({ sessionsEnded: ended });
   });
 
   router.get('/audit', async (req, res) => {
