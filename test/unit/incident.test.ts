@@ -111,7 +111,7 @@ describe('stories', () => {
 });
 
 describe('most shared posts', () => {
-  test.each([
+  test.each<{ what: string; metrics: Record<string, number> | null; seen: number; shares: number }>([
     { what: 'reposts and quotes seen', metrics: null, seen: 3, shares: 3 },
     { what: 'the network reports more than we saw', metrics: { retweet_count: 10, quote_count: 2, like_count: 99 }, seen: 3, shares: 12 },
     { what: 'the network reports less than we saw', metrics: { reblogs_count: 1 }, seen: 3, shares: 3 },
