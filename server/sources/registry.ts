@@ -6,6 +6,7 @@
 import type { SourceConfig, SourceKind, SourceSecrets, SourceTestResult } from '../../shared/api/sources';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
+import { rssSourceKind } from './rss/rss.source';
 import type { Source } from './source';
 
 export interface SubjectQuery {
@@ -31,3 +32,4 @@ export type SourceKinds = { [K in SourceKind]?: SourceKindDefinition<K> };
 
 /** Connectors register here (one line each). */
 export const sourceKinds: SourceKinds = {};
+sourceKinds.rss = rssSourceKind;
