@@ -44,7 +44,8 @@ describeEachDatabase('supplier accounts', (db) => {
       },
       clock.now(),
     );
-    [ids.ownPost, ids.otherPost] = stored.stored.map((s) => s.id);
+    ids.ownPost = stored.stored[0]!.id;
+    ids.otherPost = stored.stored[1]!.id;
     const customerPost = stored.stored[2]!.id;
     ids.ownCase = await createCase(d, { postIds: [ids.ownPost], title: 'Kestrel hinges snapping', tags: [], kind: 'supplier' }, null, clock.now());
     ids.otherCase = await createCase(d, { postIds: [ids.otherPost], title: 'Osprey brackets rusting', tags: [], kind: 'supplier' }, null, clock.now());
