@@ -94,6 +94,10 @@ export const userPatch = z
 export type UserPatch = z.infer<typeof userPatch>;
 
 export const userList = z.object({ users: z.array(user) });
+/** The answer to an admin's password reset: a generated password, shown once. */
+export const passwordReset = z.object({ password: z.string() });
+export const sessionsEnded = z.object({ sessionsEnded: z.number().int() });
+
 /** The answer to creating a user: the generated password, shown once, when none was given. */
 export const userCreated = user.extend({ password: z.string().nullable() });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { apiToken, sessionResponse, tokenCreated, userCreated, auditList } from '../../shared/api/auth';
+import { apiToken, sessionResponse, tokenCreated, userCreated, auditList, passwordReset } from '../../shared/api/auth';
 import { ensureFirstAdmin } from '../../server/auth/first-admin';
 import { verifyPassword } from '../../server/auth/passwords';
 import { hashToken } from '../../server/auth/tokens';
@@ -214,6 +214,26 @@ describeEachDatabase('accounts, sessions and tokens', (db) => {
     expect((await uc.call('GET', '/api/session')).status).toBe(401);
     expect((await client().signIn(u.email, u.password)).status).toBe(401);
     expect(await verifyPassword('a brand new passphrase', (await getUserByEmail(db().db, u.email))!.password_hash)).toBe(true);
+  });
+
+  test('an admin\'s password reset generates a password shown once, ends the user\'s sessions, and is audited without it', async () => {
+    const a = await signedIn();
+    const u = await makeUser(db(), 'viewer');
+    const uc = await signedIn(u.email, u.password);
+    const r = await a.call('POST', `/api/users/${u.id}/password`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('cache-control')).toBe('no-store');
+    const { password } = passwordReset.parse(r.body);
+    expect(password).toMatch(/^[A-Za-z0-9]{20}$/);
+    expect((await uc.call('GET', '/api/session')).status).toBe(401);
+    expect((await client().signIn(u.email, u.password)).status).toBe(401);
+    expect((await client().signIn(u.email, password)).status).toBe(201);
+    const log = auditList.parse((await a.call('GET', '/api/audit?action=user.password_changed&limit=500')).body);
+    expect(log.entries.find((e) => e.targetId === String(u.id))?.details).toEqual({ via: 'reset' });
+    expect(JSON.stringify(log)).not.toContain(password);
+    // Nothing in the list or the user's record repeats it.
+    expect((await a.call('GET', '/api/users')).text).not.toContain(password);
+    expect((await a.call('POST', '/api/users/999999/password')).status).toBe(404);
   });
 
   test('the last active admin can be neither demoted nor disabled', async () => {

@@ -42,6 +42,7 @@ export const permissions: Readonly<Record<string, Rule>> = {
   'POST /api/users': sessionOnly(['admin']),
   'PATCH /api/users/:id': sessionOnly(['admin']),
   'DELETE /api/users/:id/sessions': sessionOnly(['admin']),
+  'POST /api/users/:id/password': sessionOnly(['admin']),
   'GET /api/audit': { roles: ['admin'], scopes: ['read', 'write'] },
   // Alert targets hold webhook URLs (a Slack URL is itself a credential): not for every reader.
   'GET /api/settings/alert-targets': { roles: ['admin', 'analyst'], scopes: ['read', 'write'] },
@@ -70,6 +71,8 @@ export const permissions: Readonly<Record<string, Rule>> = {
   'GET /api/cases/metrics': read,
   'GET /api/cases/:id': read,
   'GET /api/events': read,
+  'GET /api/incidents': read,
+  'GET /api/incidents/:id': read,
 
   // Analysts: subjects, issues, labels, alerts.
   'POST /api/subjects': write('analyst'),
@@ -87,6 +90,11 @@ export const permissions: Readonly<Record<string, Rule>> = {
   'PATCH /api/cases/:id': write('responder'),
   'POST /api/cases/:id/notes': write('responder'),
   'POST /api/cases/:id/responded': write('responder'),
+
+  // Incident mode: whoever works an incident (analysts, responders) starts it, notes and closes it.
+  'POST /api/incidents': write('analyst', 'responder'),
+  'POST /api/incidents/:id/notes': write('analyst', 'responder'),
+  'POST /api/incidents/:id/close': write('analyst', 'responder'),
 
   // Suppliers: only their own supplier's cases, scoped on the server by the account's supplier subject.
   'GET /api/supplier/cases': sessionOnly(['supplier']),

@@ -84,6 +84,24 @@ export function usersRoutes(ctx: AuthContext): Router {
     res.json(toUser(after));
   });
 
+  // A reset made by an admin: the server picks the password, so it never crosses the network twice.
+  router.post('/users/:id/password', async (req, res) => {
+    const p = requirePrincipal(req);
+    const { id } = idParam.parse(req.params);
+    if (!(await getUser(db, id))) throw notFound('User');
+    const password = randomPassword();
+    const now = ctx.now();
+    const passwordHash = await hashPassword(password);
+    await db.transaction().execute(async (tx) => {
+      await updateUser(tx, id, { passwordHash }, now);
+      await deleteUserSessions(tx, id);
+      await audit(tx, { actorId: p.user.id, action: 'user.password_changed', target: { type: 'user', id }, details: { via: 'reset' }, ip: req.ip ?? null, at: now });
+    });
+    if (id === p.user.id) res.append('set-cookie', clearedSessionCookie(isSecure(ctx, req)));
+    res.setHeader('cache-control', 'no-store');
+    res.json({ password });
+  });
+
   // Logout everywhere for someone else: a lost laptop, a leaver, a suspicion.
   router.delete('/users/:id/sessions', async (req, res) => {
     const p = requirePrincipal(req);
