@@ -12,6 +12,19 @@ const BLOCK = new Set(['p', 'div', 'br', 'li', 'ul', 'ol', 'tr', 'table', 'block
 
 /** `htmlToText('<p>Fish &amp; chips<script>x()</script></p><p>ok</p>')` → 'Fish & chips\nok' */
 export function htmlToText(html: string): string {
+  // Feeds often escape their HTML twice (`&lt;p&gt;` inside CDATA), so decoded text can hold tags
+  // again: parse until none are left (bounded), then break any that remain so no markup survives.
+  let text = extractText(html);
+  for (let pass = 1; pass < 3 && WHOLE_TAG.test(text); pass++) text = extractText(text);
+  return text.replace(TAG_START, '< ');
+}
+
+/** A complete tag or comment: decoded text that holds one was HTML escaped twice. */
+const WHOLE_TAG = /<(\/?[a-z][\w-]*(\s[^<>]*)?\/?|!--[\s\S]*?--)>/i;
+/** What a browser would start a tag at; `a<b` stays readable as `a< b`. */
+const TAG_START = /<(?=[a-z!/?])/gi;
+
+function extractText(html: string): string {
   const parts: string[] = [];
   let dropDepth = 0;
   const parser = new Parser(
@@ -35,7 +48,7 @@ export function htmlToText(html: string): string {
   return tidy(parts.join(''));
 }
 
-/** Collapses runs of spaces, keeps at most one blank line, drops control characters but newlines. */
+/** Collapses runs of spaces and of line breaks; control characters but the newline become spaces. */
 function tidy(text: string): string {
   return (
     text
@@ -45,7 +58,7 @@ function tidy(text: string): string {
       .split('\n')
       .map((line) => line.trim())
       .join('\n')
-      .replace(/\n{3,}/g, '\n\n')
+      .replace(/\n{2,}/g, '\n')
       .trim()
   );
 }
