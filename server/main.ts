@@ -26,6 +26,8 @@ import { demoClock } from './sources/demo/demo-clock';
 import { DemoSource } from './sources/demo/demo.source';
 import { countSubjects, insertSubject } from './db/repositories/subjects.repository';
 import type { Source } from './sources/source';
+import { SourceManager } from './services/sources.service';
+import { listSubjects } from './db/repositories/subjects.repository';
 import { version } from './version';
 
 export interface Earshot {
@@ -73,6 +75,14 @@ export async function startEarshot(config: Config, options: StartOptions = {}): 
     const engines = new Engines(database.db, logger);
     await engines.reload();
     const runner = new SourceRunner({ db: database.db, analyzer: () => engines.analyzer, clock, logger, events }, sources);
+    const sourceManager = new SourceManager({
+      db: database.db,
+      secrets,
+      runner,
+      logger,
+      sourceDeps: { clock, logger, subjects: async () => (await listSubjects(database.db)).map((s) => ({ id: s.id, name: s.name, query: s.query })) },
+    });
+    await sourceManager.startConfigured();
     const deriver = new Deriver({ db: database.db, clock, logger, events });
     const mailer = config.mail.smtpUrl ? new Mailer(config.mail.smtpUrl, config.mail.from) : null;
     const app = createApp({
@@ -84,7 +94,7 @@ export async function startEarshot(config: Config, options: StartOptions = {}): 
       trustProxy: config.trustProxy,
       // Sessions and rate limits run on wall-clock time, never the demo's accelerated clock.
       auth: { database },
-      routers: apiRouters({ database, clock, events, engines, secrets }),
+      routers: apiRouters({ database, clock, events, engines, secrets, sources: sourceManager }),
     });
     const server = await listen(app, config.port, config.host);
     const { port } = server.address() as AddressInfo;

@@ -12,6 +12,7 @@ import type { SourceManager } from '../services/sources.service';
 import { alertsRoutes } from './routes/alerts.routes';
 import { casesRoutes } from './routes/cases.routes';
 import { eventsRoutes } from './routes/events.routes';
+import { incidentsRoutes } from './routes/incidents.routes';
 import { ingestRoutes } from './routes/ingest.routes';
 import { issuesRoutes } from './routes/issues.routes';
 import { mentionsRoutes } from './routes/mentions.routes';
@@ -44,6 +45,7 @@ export function apiRouters(d: RouterDeps): Router[] {
     issuesRoutes(d),
     alertsRoutes(d),
     casesRoutes(d),
+    incidentsRoutes(d),
     supplierRoutes(d),
     eventsRoutes({ events: d.events, heartbeatMs: d.heartbeatMs }),
   ];

@@ -125,7 +125,8 @@ export class SourceRunner {
           await source.run(cursor, (batch) => this.store(source, batch, ctx), ctx);
           continue;
         }
-        for (;;) {
+        // A pause or stop lands between batches: the one in hand is stored with its cursor first.
+        while (!ctx.signal.aborted) {
           const batch = await source.pull(cursor, ctx);
           await this.store(source, batch, ctx);
           cursor = batch.cursor;

@@ -19,6 +19,9 @@ import { startSession } from '../../server/http/auth/sessions';
 import { createLogger } from '../../server/logger';
 import { Engines } from '../../server/pipeline/engines';
 import { EventHub } from '../../server/pipeline/events';
+import { SourceRunner } from '../../server/pipeline/runner';
+import { SourceManager } from '../../server/services/sources.service';
+import type { SourceKinds } from '../../server/sources/registry';
 import type { TestDatabase } from './databases';
 
 export const clock: Clock = { now: () => new Date('2026-03-10T12:30:00Z'), sleep: async () => {} };
@@ -26,19 +29,23 @@ export const clock: Clock = { now: () => new Date('2026-03-10T12:30:00Z'), sleep
 /** Cheap scrypt parameters: tests make many users; the real cost is tested in the password tests. */
 export const fastHash = (password: string) => hashPassword(password, { N: 1024, r: 8, p: 1 });
 
-export async function buildFullApp(database: TestDatabase, options: { auth?: Partial<AuthOptions>; now?: () => Date; logStream?: Writable; logLevel?: string } = {}): Promise<Express> {
+export async function buildFullApp(database: TestDatabase, options: { auth?: Partial<AuthOptions>; now?: () => Date; logStream?: Writable; logLevel?: string; sourceKinds?: SourceKinds } = {}): Promise<Express> {
   const logger = createLogger(options.logLevel ?? 'silent', options.logStream);
   const engines = new Engines(database.db, logger);
   await engines.reload();
   const events = new EventHub();
+  const secrets = secretBox(deriveSecretKey('auth-app test key material, 32+ characters long'));
+  const runner = new SourceRunner({ db: database.db, analyzer: () => engines.analyzer, clock, logger, events });
+  const sourceDeps = { clock, logger, subjects: async () => [] };
+  const sources = new SourceManager({ db: database.db, secrets, runner, sourceDeps, logger }, options.sourceKinds);
   return createApp({
     database,
     logger,
     version: 'test',
-    sourceHealth: () => [],
+    sourceHealth: () => runner.health(),
     webDir: null,
     auth: { database, now: options.now, options: options.auth },
-    routers: apiRouters({ database, clock, events, engines, secrets: secretBox(deriveSecretKey('auth-app test key material, 32+ characters long')), heartbeatMs: 60_000 }),
+    routers: apiRouters({ database, clock, events, engines, secrets, sources, heartbeatMs: 60_000 }),
   });
 }
 
