@@ -6,8 +6,10 @@
 import type { SourceConfig, SourceKind, SourceSecrets, SourceTestResult } from '../../shared/api/sources';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
+import { blueskyKind } from './bluesky/bluesky.kind';
 import { rssSourceKind } from './rss/rss.source';
 import type { Source } from './source';
+import { xSourceKind } from './x/x.kind';
 
 export interface SubjectQuery {
   id: number;
@@ -31,5 +33,8 @@ export interface SourceKindDefinition<K extends SourceKind> {
 export type SourceKinds = { [K in SourceKind]?: SourceKindDefinition<K> };
 
 /** Connectors register here (one line each). */
-export const sourceKinds: SourceKinds = {};
+export const sourceKinds: SourceKinds = {
+  x: xSourceKind,
+};
 sourceKinds.rss = rssSourceKind;
+sourceKinds.bluesky = blueskyKind;
