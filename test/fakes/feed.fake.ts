@@ -125,13 +125,19 @@ async function streamHuge(res: ServerResponse, bytes: number, withLength: boolea
   const chunk = Buffer.from(item.repeat(Math.ceil(65_536 / item.length)));
   res.writeHead(200, { 'content-type': 'application/rss+xml', ...(withLength ? { 'content-length': bytes + head.length } : {}) });
   let closed = false;
-  res.on('close', () => (closed = true));
+  let wakeUp: (() => void) | null = null;
+  res.on('close', () => {
+    closed = true;
+    wakeUp?.();
+  });
+  res.on('drain', () => wakeUp?.());
   res.write(head);
   for (let written = 0; written < bytes && !closed; ) {
     const piece = chunk.subarray(0, Math.min(chunk.length, bytes - written));
     written += piece.length;
     onSent(piece.length);
-    if (!res.write(piece)) await new Promise<void>((resolve) => { res.once('drain', resolve); res.once('close', resolve); });
+    if (!res.write(piece)) await new Promise<void>((resolve) => (wakeUp = resolve));
+    wakeUp = null;
   }
   if (!closed) res.end();
 }
