@@ -33,8 +33,7 @@ export interface SourceKindDefinition<K extends SourceKind> {
 export type SourceKinds = { [K in SourceKind]?: SourceKindDefinition<K> };
 
 /** Connectors register here (one line each). */
-export const sourceKinds: SourceKinds = {
-  x: xSourceKind,
-};
+export const sourceKinds: SourceKinds = {};
 sourceKinds.rss = rssSourceKind;
 sourceKinds.bluesky = blueskyKind;
+sourceKinds.x = xSourceKind;
