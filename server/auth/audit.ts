@@ -24,7 +24,18 @@ export type AuditAction =
   | 'token.used'
   | 'token.revoked'
   | 'credential.changed'
-  | 'export';
+  | 'export'
+  | 'reply.drafted'
+  | 'reply.edited'
+  | 'reply.submitted'
+  | 'reply.approved'
+  | 'reply.sent_back'
+  | 'reply.send_started'
+  | 'reply.sent'
+  | 'reply.failed'
+  | 'reply.unconfirmed'
+  | 'reply.checked'
+  | 'settings.changed';
 
 export interface AuditEvent {
   actorId: number | null;

@@ -218,6 +218,20 @@ export interface Database {
     last_error: string | null;
     created_at: DefaultTimestamp;
     updated_at: DefaultTimestamp;
+    needs_approval: Generated<boolean>;
+    in_reply_to: string | null;
+    attempts: Generated<number>;
+    sending_at: Timestamp | null;
+    sent_at: Timestamp | null;
+  };
+  reply_accounts: {
+    network: 'x' | 'bluesky' | 'mastodon';
+    handle: string;
+    base_url: string | null;
+    max_characters: number | null;
+    secrets: string;
+    updated_by: number | null;
+    updated_at: DefaultTimestamp;
   };
   source_state: {
     id: string;
@@ -258,7 +272,7 @@ export type AlertKind = 'volume_spike' | 'negative_share' | 'issue_emerging' | '
 export type Role = 'admin' | 'analyst' | 'responder' | 'approver' | 'viewer' | 'supplier';
 export type CaseStatus = 'new' | 'open' | 'waiting_customer' | 'waiting_supplier' | 'resolved' | 'closed';
 export type CasePriority = 'low' | 'normal' | 'high' | 'urgent';
-export type ReplyStatus = 'draft' | 'submitted' | 'approved' | 'rejected' | 'sending' | 'sent' | 'failed';
+export type ReplyStatus = 'draft' | 'submitted' | 'approved' | 'rejected' | 'sending' | 'sent' | 'failed' | 'unconfirmed';
 export type IncidentStatus = 'open' | 'closed';
 
 export type SubjectRow = Selectable<Database['subjects']>;
@@ -270,5 +284,7 @@ export type IssueRow = Selectable<Database['issues']>;
 export type AlertRow = Selectable<Database['alerts']>;
 export type UserRow = Selectable<Database['users']>;
 export type SourceStateRow = Selectable<Database['source_state']>;
+export type ReplyRow = Selectable<Database['replies']>;
+export type ReplyAccountRow = Selectable<Database['reply_accounts']>;
 export type IncidentRow = Selectable<Database['incidents']>;
 export type IncidentNoteRow = Selectable<Database['incident_notes']>;

@@ -17,6 +17,7 @@ import { ingestRoutes } from './routes/ingest.routes';
 import { issuesRoutes } from './routes/issues.routes';
 import { mentionsRoutes } from './routes/mentions.routes';
 import { postsRoutes } from './routes/posts.routes';
+import { repliesRoutes } from './routes/replies.routes';
 import { settingsRoutes } from './routes/settings.routes';
 import { sourcesRoutes } from './routes/sources.routes';
 import { statsRoutes } from './routes/stats.routes';
@@ -45,6 +46,7 @@ export function apiRouters(d: RouterDeps): Router[] {
     issuesRoutes(d),
     alertsRoutes(d),
     casesRoutes(d),
+    repliesRoutes(d),
     incidentsRoutes(d),
     supplierRoutes(d),
     eventsRoutes({ events: d.events, heartbeatMs: d.heartbeatMs }),

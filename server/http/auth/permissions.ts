@@ -91,6 +91,28 @@ export const permissions: Readonly<Record<string, Rule>> = {
   'POST /api/cases/:id/notes': write('responder'),
   'POST /api/cases/:id/responded': write('responder'),
 
+  // Replies: responders draft and submit, approvers approve or send back. Send is open to
+  // responders too, and the service lets them send only replies that need no approval.
+  'GET /api/replies/templates': read,
+  'GET /api/replies/rules': read,
+  'GET /api/cases/:id/replies': read,
+  'GET /api/replies/:id': read,
+  'PUT /api/replies/templates': write(),
+  'PUT /api/replies/rules': write(),
+  'POST /api/replies/preview': write('responder', 'approver'),
+  'POST /api/replies/candidates': write('responder'),
+  'POST /api/replies': write('responder'),
+  'PATCH /api/replies/:id': write('responder'),
+  'POST /api/replies/:id/submit': write('responder'),
+  'POST /api/replies/:id/approve': write('approver'),
+  'POST /api/replies/:id/send-back': write('approver'),
+  'POST /api/replies/:id/send': write('approver', 'responder'),
+  'POST /api/replies/:id/check': write('approver'),
+  // The accounts replies are posted from hold credentials: admins, in a browser session.
+  'GET /api/reply-accounts': sessionOnly(['admin']),
+  'PUT /api/reply-accounts/:network': sessionOnly(['admin']),
+  'DELETE /api/reply-accounts/:network': sessionOnly(['admin']),
+
   // Incident mode: whoever works an incident (analysts, responders) starts it, notes and closes it.
   'POST /api/incidents': write('analyst', 'responder'),
   'POST /api/incidents/:id/notes': write('analyst', 'responder'),

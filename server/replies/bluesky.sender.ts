@@ -1,0 +1,126 @@
+/**
+ * Replies on Bluesky through the account's PDS (XRPC): com.atproto.server.createSession with an
+ * app password, com.atproto.repo.getRecord for the parent's cid and thread root, and
+ * com.atproto.repo.createRecord of an app.bsky.feed.post with reply {root, parent}.
+ *
+ * Exactly once: the record key (rkey) is ours to choose. It is the reply's idempotency key, a TID
+ * made when the send was claimed, so the post's address is known before the call. Reconciling is
+ * then exact: getRecord of that rkey says posted or absent; and a second createRecord with the
+ * same rkey cannot make a second post.
+ */
+import type { Network } from '../analysis/replies/count';
+import { fetchJson, httpFailure, SendError, type OutgoingReply, type Posted, type Reconciled, type ReplySender } from './sender';
+
+const S32 = '234567abcdefghijklmnopqrstuvwxyz';
+const POST = 'app.bsky.feed.post';
+
+/** A timestamp identifier (atproto TID): 53 bits of microseconds and 10 bits of clock id, base32-sortable. */
+export function newTid(now: Date, clockId = Math.floor(Math.random() * 1024)): string {
+  let n = (BigInt(now.getTime()) * 1000n << 10n) | BigInt(clockId & 1023);
+  let out = '';
+  for (let i = 0; i < 13; i++) {
+    out = S32[Number(n & 31n)]! + out;
+    n >>= 5n;
+  }
+  return out;
+}
+
+interface Session {
+  did: string;
+  handle: string;
+  accessJwt: string;
+}
+
+export interface BlueskyAccount {
+  service: string;
+  identifier: string;
+  appPassword: string;
+  timeoutMs?: number;
+}
+
+const parseAtUri = (uri: string) => {
+  const m = /^at:\/\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(uri);
+  if (!m) throw new SendError('not_sent', null, `not a Bluesky post address: ${uri.slice(0, 100)}`);
+  return { repo: m[1]!, collection: m[2]!, rkey: m[3]! };
+};
+
+export class BlueskySender implements ReplySender {
+  readonly network: Network = 'bluesky';
+  private session: Session | null = null;
+  private readonly base: string;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly account: BlueskyAccount) {
+    this.base = account.service.replace(/\/+$/, '');
+    this.timeoutMs = account.timeoutMs ?? 15_000;
+  }
+
+  newKey(now: Date): string {
+    return newTid(now);
+  }
+
+  private async xrpc(method: 'GET' | 'POST', nsid: string, params: Record<string, unknown>, auth: boolean, retried = false): Promise<{ status: number; body: unknown; headers: Headers }> {
+    const url = new URL(`${this.base}/xrpc/${nsid}`);
+    if (method === 'GET') for (const [k, v] of Object.entries(params)) url.searchParams.set(k, String(v));
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (method === 'POST') headers['content-type'] = 'application/json';
+    if (auth) headers.authorization = `Bearer ${(await this.login()).accessJwt}`;
+    const res = await fetchJson(url.toString(), { method, headers, body: method === 'POST' ? JSON.stringify(params) : undefined, timeoutMs: this.timeoutMs });
+    // An expired access token: sign in again once and repeat (reads, or a write the PDS refused).
+    if (auth && !retried && res.status === 400 && (res.body as { error?: string } | null)?.error === 'ExpiredToken') {
+      this.session = null;
+      return this.xrpc(method, nsid, params, auth, true);
+    }
+    return res;
+  }
+
+  private async login(): Promise<Session> {
+    if (this.session) return this.session;
+    const res = await this.xrpc('POST', 'com.atproto.server.createSession', { identifier: this.account.identifier, password: this.account.appPassword }, false);
+    // Signing in posts nothing, so any failure here is a clean "not sent".
+    if (res.status !== 200) throw new SendError('not_sent', res.status, httpFailure('Bluesky sign-in', res.status, res.body, res.headers).message);
+    const b = res.body as Partial<Session>;
+    if (!b.did || !b.accessJwt) throw new SendError('not_sent', res.status, 'Bluesky sign-in: no session in the answer');
+    this.session = { did: b.did, handle: b.handle ?? b.did, accessJwt: b.accessJwt };
+    return this.session;
+  }
+
+  private link(session: Session, rkey: string): string {
+    return `https://bsky.app/profile/${session.handle}/post/${rkey}`;
+  }
+
+  async send(reply: OutgoingReply): Promise<Posted> {
+    const session = await this.login();
+    const parent = parseAtUri(reply.target.nativeId);
+    const got = await this.xrpc('GET', 'com.atproto.repo.getRecord', { repo: parent.repo, collection: parent.collection, rkey: parent.rkey }, true);
+    if (got.status !== 200) throw new SendError('not_sent', got.status, httpFailure('Bluesky: the post replied to', got.status, got.body, got.headers).message);
+    const p = got.body as { uri: string; cid: string; value?: { reply?: { root?: { uri: string; cid: string } } } };
+    const parentRef = { uri: p.uri, cid: p.cid };
+    // A reply to a reply keeps the thread's root; a reply to a top-level post roots at it.
+    const root = p.value?.reply?.root ?? parentRef;
+    const record = { $type: POST, text: reply.text, createdAt: reply.startedAt.toISOString(), langs: ['en'], reply: { root, parent: parentRef } };
+    const res = await this.xrpc('POST', 'com.atproto.repo.createRecord', { repo: session.did, collection: POST, rkey: reply.idempotencyKey, record }, true);
+    if (res.status === 200) {
+      const b = res.body as { uri: string };
+      return { id: b.uri, url: this.link(session, reply.idempotencyKey) };
+    }
+    // The rkey is taken: an earlier attempt of this very reply landed. Read it back.
+    if (res.status === 400 || res.status === 409) {
+      const again = await this.reconcile(reply);
+      if (again.state === 'posted') return again.posted;
+    }
+    throw httpFailure('Bluesky', res.status, res.body, res.headers);
+  }
+
+  async reconcile(reply: OutgoingReply): Promise<Reconciled> {
+    try {
+      const session = await this.login();
+      const res = await this.xrpc('GET', 'com.atproto.repo.getRecord', { repo: session.did, collection: POST, rkey: reply.idempotencyKey }, true);
+      if (res.status === 200) return { state: 'posted', posted: { id: (res.body as { uri: string }).uri, url: this.link(session, reply.idempotencyKey) } };
+      if (res.status === 400 && (res.body as { error?: string } | null)?.error === 'RecordNotFound') return { state: 'absent' };
+      return { state: 'unknown', reason: httpFailure('Bluesky lookup', res.status, res.body, res.headers).message };
+    } catch (e) {
+      return { state: 'unknown', reason: `Bluesky lookup failed: ${(e as Error).message}` };
+    }
+  }
+}
