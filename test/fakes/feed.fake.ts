@@ -15,7 +15,8 @@ export type FeedBehaviour =
   | { kind: 'html' }
   /** A well-formed start of an RSS document followed by `bytes` of items, streamed in 64 KB chunks. */
   | { kind: 'huge'; bytes: number; contentLength?: boolean }
-  | { kind: 'hang' };
+  /** Never answers; with `afterHeaders`, sends the headers and the start of a feed, then nothing. */
+  | { kind: 'hang'; afterHeaders?: boolean };
 
 export interface FeedRequest {
   path: string;
@@ -77,6 +78,11 @@ export async function startFakeFeedServer(): Promise<FakeFeedServer> {
         record.status = 200;
         return void streamHuge(res, b.bytes, b.contentLength ?? false, (n) => sent.set(path, (sent.get(path) ?? 0) + n));
       case 'hang':
+        if (b.afterHeaders) {
+          record.status = 200;
+          res.writeHead(200, { 'content-type': 'application/rss+xml' });
+          res.write('<?xml version="1.0"?><rss version="2.0"><channel><title>Stalled</title><item><title>half');
+        }
         hanging.add(res);
         res.on('close', () => hanging.delete(res));
         return;

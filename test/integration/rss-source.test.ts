@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Clock } from '../../server/clock';
+import { loadCursor } from '../../server/db/repositories/sources.repository';
 import { insertSubject } from '../../server/db/repositories/subjects.repository';
 import { createLogger } from '../../server/logger';
 import type { PostAnalyzer } from '../../server/pipeline/analyzer';
@@ -158,6 +159,11 @@ describeEachDatabase('the RSS source through the runner', (db) => {
     expect(stored.map((p) => p.native_id)).toEqual(['a1', 'a2', 'g1', 'g2', 'w1']);
     expect(stored.find((p) => p.native_id === 'g2')?.subjects).toEqual([subjects.globex]);
     expect(fake.count('/main.xml')).toEqual({ requests: 6, notModified: 3, ok: 3 });
+    // The cursor the runner stored with the last batch: validators and every entry of the feed seen.
+    const cursor = (await loadCursor(db().db, 'rss:main')) as { etag: string; lastModified: string; seen: string[] };
+    expect(cursor.etag).toBe(fake.requests.filter((r) => r.path === '/main.xml').at(-1)!.ifNoneMatch);
+    expect(cursor.lastModified).toBe('Mon, 02 Mar 2026 10:00:00 GMT');
+    expect(cursor.seen).toHaveLength(5);
   });
 
   test('an Atom feed with only Last-Modified is polled conditionally too', async () => {

@@ -1,10 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { decode, fetchFeed, FeedFetchError, type FeedLimits } from '../../server/sources/rss/feed-fetch';
+import { systemClock } from '../../server/clock';
+import { createLogger } from '../../server/logger';
+import { sourceKinds, type SourceDeps } from '../../server/sources/registry';
 import { testFeed } from '../../server/sources/rss/rss.source';
 import { rssFeed, startFakeFeedServer, type FakeFeedServer } from '../fakes/feed.fake';
 
 const limits: FeedLimits = { timeoutMs: 2_000, maxBytes: 1024 * 1024 };
 const none = { etag: null, lastModified: null };
+const deps: SourceDeps = { clock: systemClock, logger: createLogger('silent'), subjects: async () => [] };
 let fake: FakeFeedServer;
 
 beforeAll(async () => {
@@ -44,6 +48,12 @@ describe('fetchFeed', () => {
   test('a server that never answers costs the timeout, then a clear error', async () => {
     fake.set('/hang', { kind: 'hang' });
     const error = await fetchFeed(fake.url('/hang'), none, { ...limits, timeoutMs: 150 }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe('the feed server did not answer within 150 ms');
+  });
+
+  test('a server that sends its headers and then stalls mid-body costs the timeout too', async () => {
+    fake.set('/stall', { kind: 'hang', afterHeaders: true });
+    const error = await fetchFeed(fake.url('/stall'), none, { ...limits, timeoutMs: 150 }).catch((e: unknown) => e);
     expect((error as Error).message).toBe('the feed server did not answer within 150 ms');
   });
 
@@ -91,6 +101,20 @@ describe('decode', () => {
     ['an unknown charset label falls back to UTF-8', new TextEncoder().encode('<t>café</t>'), 'text/xml; charset=klingon', 'café'],
   ])('%s', (_name, bytes, contentType, word) => {
     expect(decode(bytes, contentType)).toContain(word);
+  });
+});
+
+describe('the rss kind in the registry', () => {
+  test('creates a polled source that waits the configured interval between polls', () => {
+    const source = sourceKinds.rss!.create('rss:acme', { kind: 'rss', name: 'Acme', feedUrl: fake.url('/news.xml'), intervalSeconds: 600 }, {}, deps);
+    expect(source).toMatchObject({ type: 'polled', id: 'rss:acme', intervalMs: 600_000 });
+  });
+
+  test('its connection test fetches the feed once', async () => {
+    fake.set('/registry.xml', { kind: 'feed', body: rssFeed({ title: 'Reg', items: [{ id: '1', title: 'one' }] }) });
+    const before = fake.count('/registry.xml').requests;
+    expect(await sourceKinds.rss!.test({ kind: 'rss', name: 'Reg', feedUrl: fake.url('/registry.xml'), intervalSeconds: 900 }, {}, deps)).toEqual({ ok: true, message: "RSS 2.0 feed 'Reg' with 1 entry" });
+    expect(fake.count('/registry.xml').requests).toBe(before + 1);
   });
 });
 
