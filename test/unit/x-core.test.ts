@@ -23,7 +23,7 @@ describe('normalizeTweet', () => {
   });
 
   test('author, link, language, metrics and time come from the response', () => {
-    const p = normalizeTweet('x:a', tweet({ lang: 'de', created_at: '2026-03-09T08:00:00.000Z', public_metrics: { retweet_count: 1, reply_count: 2, like_count: 3, quote_count: 4 } }), users, now);
+    const p = normalizeTweet('x:a', tweet({ lang: 'de', created_at: '2026-03-09T08:00:00.000Z', public_metrics: { retweet_count: 1, reply_count: 2, like_count: 3, quote_count: 4, impression_count: 50 } }), users, now);
     expect(p).toMatchObject({
       source: 'x:a',
       nativeId: '1800000000000000123',
@@ -31,7 +31,7 @@ describe('normalizeTweet', () => {
       author: { id: '7', handle: 'alice', name: 'Alice', followers: 42 },
       lang: 'de',
       createdAt: new Date('2026-03-09T08:00:00Z'),
-      metrics: { retweet_count: 1, reply_count: 2, like_count: 3, quote_count: 4 },
+      metrics: { retweet_count: 1, reply_count: 2, like_count: 3, quote_count: 4, impression_count: 50 },
     });
   });
 
