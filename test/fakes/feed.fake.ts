@@ -8,13 +8,16 @@
 import { createHash } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 
 export type FeedBehaviour =
   | { kind: 'feed'; body: string; contentType?: string; etag?: boolean; lastModified?: Date | null }
   | { kind: 'status'; status: number; body?: string }
   | { kind: 'html' }
   /** A well-formed start of an RSS document followed by `bytes` of items, streamed in 64 KB chunks. */
-  | { kind: 'huge'; bytes: number; contentLength?: boolean }
+  | { kind: 'huge'; bytes: number; contentLength?: boolean; gzip?: boolean }
   /** Never answers; with `afterHeaders`, sends the headers and the start of a feed, then nothing. */
   | { kind: 'hang'; afterHeaders?: boolean };
 
@@ -76,7 +79,8 @@ export async function startFakeFeedServer(): Promise<FakeFeedServer> {
         return answer(200, { 'content-type': 'text/html; charset=utf-8' }, HTML_PAGE);
       case 'huge':
         record.status = 200;
-        return void streamHuge(res, b.bytes, b.contentLength ?? false, (n) => sent.set(path, (sent.get(path) ?? 0) + n));
+        const onSent = (n: number) => sent.set(path, (sent.get(path) ?? 0) + n);
+        return void (b.gzip ? streamGzipBomb(res, b.bytes, onSent) : streamHuge(res, b.bytes, b.contentLength ?? false, onSent));
       case 'hang':
         if (b.afterHeaders) {
           record.status = 200;
@@ -146,6 +150,21 @@ async function streamHuge(res: ServerResponse, bytes: number, withLength: boolea
     wakeUp = null;
   }
   if (!closed) res.end();
+}
+
+/** `bytes` of feed compressed with gzip: a few hundred KB on the wire that inflate to all of it. */
+async function streamGzipBomb(res: ServerResponse, bytes: number, onSent: (n: number) => void): Promise<void> {
+  const chunk = Buffer.from('<item><title>filler entry</title></item>\n'.repeat(1600));
+  async function* body() {
+    yield Buffer.from('<?xml version="1.0"?><rss version="2.0"><channel><title>Bomb</title>');
+    for (let written = 0; written < bytes; written += chunk.length) {
+      onSent(chunk.length);
+      yield chunk;
+    }
+  }
+  res.writeHead(200, { 'content-type': 'application/rss+xml', 'content-encoding': 'gzip' });
+  // The client hanging up mid-stream ends the pipeline with an error; that is the expected outcome.
+  await pipeline(Readable.from(body()), createGzip(), res).catch(() => {});
 }
 
 export interface FeedItemSpec {

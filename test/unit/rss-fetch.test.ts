@@ -66,6 +66,14 @@ describe('fetchFeed', () => {
     expect(fake.bytesSent('/huge')).toBeLessThan(10 * 1024 * 1024);
   });
 
+  test('a gzip bomb is capped by its inflated size, not its size on the wire', async () => {
+    fake.set('/bomb', { kind: 'huge', bytes: 50 * 1024 * 1024, gzip: true });
+    const error = await fetchFeed(fake.url('/bomb'), none, limits).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/larger than the 1 MB limit \(the body went past it\)/);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(fake.bytesSent('/bomb')).toBeLessThan(50 * 1024 * 1024);
+  });
+
   test('a declared content-length past the cap is refused before reading the body', async () => {
     fake.set('/huge-declared', { kind: 'huge', bytes: 50 * 1024 * 1024, contentLength: true });
     const error = await fetchFeed(fake.url('/huge-declared'), none, limits).catch((e: unknown) => e);
