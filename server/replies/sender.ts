@@ -77,7 +77,9 @@ export async function fetchJson(url: string, init: RequestInit & { timeoutMs: nu
 /** A 4xx is a refusal (nothing posted); a 5xx may hide a post that was created. */
 export function httpFailure(what: string, status: number, body: unknown, headers: Headers): SendError {
   const detail = describe(body);
-  const retryAfter = Number(headers.get('retry-after') ?? headers.get('ratelimit-reset') ?? NaN);
+  // Retry-After is seconds; Bluesky's ratelimit-reset is an epoch time in seconds.
+  const reset = Number(headers.get('ratelimit-reset') ?? NaN);
+  const retryAfter = headers.get('retry-after') !== null ? Number(headers.get('retry-after')) : Number.isFinite(reset) ? Math.max(0, Math.round(reset - Date.now() / 1000)) : NaN;
   const message = status === 429 ? `${what}: rate limited (429)${detail}` : `${what}: the network answered ${status}${detail}`;
   return new SendError(status >= 400 && status < 500 ? 'not_sent' : 'ambiguous', status, message, Number.isFinite(retryAfter) ? retryAfter : null);
 }

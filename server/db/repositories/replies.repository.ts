@@ -46,7 +46,7 @@ export async function unsettledReplies(db: Db, before: Date) {
   return db
     .selectFrom('replies')
     .selectAll()
-    .where((eb) => eb.or([eb.and([eb('status', '=', 'sending'), eb('updated_at', '<', before)]), eb('status', '=', 'unconfirmed')]))
+    .where((eb) => eb.or([eb.and([eb('status', '=', 'sending'), eb('updated_at', '<=', before)]), eb('status', '=', 'unconfirmed')]))
     .orderBy('id')
     .execute();
 }
