@@ -77,10 +77,11 @@ export async function startFakeFeedServer(): Promise<FakeFeedServer> {
         return answer(b.status, { 'content-type': 'text/plain' }, b.body ?? `status ${b.status}`);
       case 'html':
         return answer(200, { 'content-type': 'text/html; charset=utf-8' }, HTML_PAGE);
-      case 'huge':
+      case 'huge': {
         record.status = 200;
         const onSent = (n: number) => sent.set(path, (sent.get(path) ?? 0) + n);
         return void (b.gzip ? streamGzipBomb(res, b.bytes, onSent) : streamHuge(res, b.bytes, b.contentLength ?? false, onSent));
+      }
       case 'hang':
         if (b.afterHeaders) {
           record.status = 200;
