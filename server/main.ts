@@ -22,6 +22,8 @@ import { Engines } from './pipeline/engines';
 import { EventHub } from './pipeline/events';
 import { AlertDispatcher } from './pipeline/notify';
 import { SourceRunner } from './pipeline/runner';
+import { ReplyAccounts } from './replies/accounts';
+import { reconcileUnsettled } from './replies/send.service';
 import { demoClock } from './sources/demo/demo-clock';
 import { DemoSource } from './sources/demo/demo.source';
 import { countSubjects, insertSubject } from './db/repositories/subjects.repository';
@@ -107,6 +109,12 @@ export async function startEarshot(config: Config, options: StartOptions = {}): 
     runner.start();
     deriver.start(options.deriveIntervalMs ?? 5_000);
     dispatcher.start(options.deriveIntervalMs ?? 5_000);
+    // Reply sends a previous process left half done are settled by asking each network (no double posts).
+    void reconcileUnsettled({ db: database.db, senders: new ReplyAccounts(database.db, secrets), now: () => clock.now() }, 0)
+      .then((counts) => {
+        if (counts.sent + counts.failed + counts.unconfirmed > 0) logger.info({ counts }, 'unsettled reply sends reconciled');
+      })
+      .catch((err: unknown) => logger.error({ err }, 'reconciling unsettled reply sends failed'));
     return {
       url: `http://${host}:${port}`,
       firstAdmin,
