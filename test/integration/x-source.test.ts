@@ -101,8 +101,9 @@ describeEachDatabase('X source against the fake X API v2', (db) => {
     const metrics = await db().db.selectFrom('posts').select('metrics').where('native_id', '=', orig!.id).executeTakeFirstOrThrow();
     expect(metrics.metrics).toMatchObject({ like_count: 7, impression_count: 90 });
     // Each subject's query went to X in X syntax, with the fields the normaliser needs.
-    const queries = fake.requests.filter((r) => r.route === 'search').map((r) => r.query.query);
-    expect(new Set(queries)).toEqual(new Set(['acme', '"kestrel bearings" OR #kestrel']));
+    const queries = () => fake.requests.filter((r) => r.route === 'search').map((r) => r.query.query);
+    await until(() => queries().length >= 2, 'the round over both subjects');
+    expect(new Set(queries())).toEqual(new Set(['acme', '"kestrel bearings" OR #kestrel']));
     expect(fake.requests.find((r) => r.route === 'search')!.query['tweet.fields']).toContain('referenced_tweets');
   });
 
@@ -260,6 +261,54 @@ describeEachDatabase('X source against the fake X API v2', (db) => {
     acmePosts(2, 2);
     await until(async () => (await storedCount()) === 4, 'four posts');
     expect(health().reconnectsLastHour).toBe(1);
+  });
+
+  test('a stalled heartbeat is noticed by the keep-alive timeout, and the stream reconnects', async () => {
+    start({ mode: 'stream' }, { keepAliveMs: 300 });
+    await fake.stream.waitForConnections(1);
+    fake.stream.stallHeartbeats(true);
+    await until(() => (health().counters.keepalive_timeouts ?? 0) >= 1, 'the keep-alive timeout');
+    fake.stream.stallHeartbeats(false);
+    await until(() => fake.stream.attempts >= 2 && fake.stream.connections === 1, 'the reconnect');
+    acmePosts(1);
+    await until(async () => (await storedCount()) === 1, 'a post on the new connection');
+  });
+
+  test('an error X sends inside the stream ends the connection, shows in health, and the stream comes back', async () => {
+    start({ mode: 'stream' });
+    await fake.stream.waitForConnections(1);
+    fake.stream.push({ errors: [{ title: 'operational-disconnect', disconnect_type: 'UpstreamOperationalDisconnect', detail: 'This stream has been disconnected upstream for operational reasons.', type: 'https://api.x.com/2/problems/operational-disconnect' }] });
+    await until(() => health().lastError?.message.includes('operational-disconnect') ?? false, 'the error in health');
+    await until(() => fake.stream.attempts === 2 && fake.stream.connections === 1, 'the reconnect');
+    expect(health().counters.stream_errors).toBe(1);
+  });
+
+  test('rules follow a subject added while the stream is connected, without reconnecting', async () => {
+    const before = subjects;
+    try {
+      start({ mode: 'stream' });
+      await fake.stream.waitForConnections(1);
+      subjects = [...before, { id: 999, name: 'Osprey', query: 'osprey OR @ospreyfreight' }];
+      await until(() => fake.rules.some((r) => r.value === 'osprey OR @ospreyfreight'), 'the new rule');
+      const [post] = fake.addPosts({ text: 'osprey freight is late again', author: 'olga' });
+      await until(async () => (await stored()).some((p) => p.native_id === post!.id), 'the post the new rule matched');
+      expect(fake.stream.attempts).toBe(1);
+    } finally {
+      subjects = before;
+    }
+  });
+
+  test('the stream stops reading when the monthly budget is used up', async () => {
+    start({ mode: 'stream', monthlyReadBudget: 3 });
+    await fake.stream.waitForConnections(1);
+    for (let i = 0; i < 3; i++) acmePosts(1, i);
+    await until(() => fake.stream.connections === 0, 'the stream closing');
+    await until(() => health().lastError?.message.includes('budget') ?? false, 'the budget message');
+    acmePosts(3, 10);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(fake.stream.attempts).toBe(1);
+    expect(await storedCount()).toBe(3);
+    expect(health().counters).toMatchObject({ budget_used: 3, budget_limit: 3 });
   });
 
   test.each([

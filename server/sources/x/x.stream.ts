@@ -36,7 +36,7 @@ export interface XStreamOptions {
 }
 
 /** Why a connection ended, and so how long to wait before the next. */
-type Ending = { reason: 'dropped' } | { reason: 'failed'; failure: XFailure } | { reason: 'stopped' };
+type Ending = { reason: 'dropped' } | { reason: 'failed'; failure: XFailure } | { reason: 'stopped' } | { reason: 'budget' };
 
 export class XStreamReader {
   constructor(private readonly options: XStreamOptions) {}
@@ -73,6 +73,7 @@ export class XStreamReader {
         ending = { reason: 'failed', failure: classifyXError(error) };
       }
       if (ending.reason === 'stopped' || signal.aborted) return;
+      if (ending.reason === 'budget') continue;
       if (clock.now().getTime() - started >= this.options.stableMs) attempt = 0;
       if (ending.reason === 'failed') health.recordError(ending.failure.message);
       health.recordReconnect();
@@ -82,7 +83,7 @@ export class XStreamReader {
   }
 
   /** Equal jitter (half fixed, half random) on a capped exponential: attempt n waits at least half its ceiling. */
-  private delay(ending: Exclude<Ending, { reason: 'stopped' }>, attempt: number, now: Date): number {
+  private delay(ending: Extract<Ending, { reason: 'dropped' | 'failed' }>, attempt: number, now: Date): number {
     const kind = ending.reason === 'dropped' ? 'network' : ending.failure.kind;
     // X's guidance: reconnect soon after a drop (growing to 16 s), HTTP errors from 5 s to 320 s,
     // 429 from a minute; a usage cap or a refused token will not clear in seconds.
@@ -152,8 +153,9 @@ export class XStreamReader {
       if (recent.size > 10_000) recent.delete(recent.values().next().value!);
       pending.push(normalizeTweet(this.options.sourceId, message.data, usersById(message.includes?.users), clock.now()));
       state.streamNewestId = newerId(state.streamNewestId, message.data.id) ?? undefined;
-      if (budgetLeft(state, this.options.monthlyReadBudget) <= 0) stream.close();
       flush();
+      // Messages already in flight are paid for and kept; no more are read this month.
+      if (budgetLeft(state, this.options.monthlyReadBudget) <= 0) stream.close();
     });
     stream.on(ETwitterStreamEvent.TweetParseError, () => health.count('malformed_lines'));
     stream.on(ETwitterStreamEvent.DataError, (payload: { errors?: Array<{ title?: string; detail?: string }> }) => {
@@ -177,6 +179,7 @@ export class XStreamReader {
       await refresh;
       while (flushing) await flushing;
       if (signal.aborted) return { reason: 'stopped' };
+      if (budgetLeft(state, this.options.monthlyReadBudget) <= 0) return { reason: 'budget' };
       return dataError ? { reason: 'failed', failure: dataError } : { reason: 'dropped' };
     } finally {
       signal.removeEventListener('abort', onAbort);
