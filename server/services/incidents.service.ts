@@ -10,7 +10,6 @@ import { authorKey, bucketMinutesFor, incidentAuthors, mostShared, prefilter, st
 import { compileQuery } from '../analysis/query-matcher';
 import { parseQuery } from '../analysis/query-parser';
 import * as incidents from '../db/repositories/incidents.repository';
-import { listMentions } from '../db/repositories/mentions.repository';
 import type { Database } from '../db/tables';
 import { AppError, notFound } from '../http/errors';
 import { toPostView } from './mentions.service';
@@ -71,10 +70,10 @@ export async function incidentDetail(db: Kysely<Database>, id: number, now: Date
 
   const ids = [...new Set([...topStories.map((s) => s.representativeId), ...shared.map((s) => s.id), ...recent.map((p) => p.id)])];
   const [views, notes] = await Promise.all([
-    ids.length ? listMentions(db, { ids, includeReposts: true, limit: ids.length }) : [],
+    incidents.postsByIds(db, ids),
     incidents.listNotes(db, id),
   ]);
-  const byId = new Map(views.map((v) => [v.id, toPostView(v)]));
+  const byId = new Map(views.map((v) => [Number(v.id), toPostView(v)]));
   const view = (postId: number) => byId.get(postId);
   const sum = (k: 'posts' | 'reposts' | 'positive' | 'negative' | 'neutral') => buckets.reduce((n, b) => n + b[k], 0);
   const totals = { posts: sum('posts'), reposts: sum('reposts'), positive: sum('positive'), negative: sum('negative'), neutral: sum('neutral') };

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { authorKey, bucketMinutesFor, type IncidentPost, likePattern, mostShared, prefilter, stories, timeline, voices } from '../../server/analysis/incident';
+import { authorKey, bucketMinutesFor, type IncidentPost, likePattern, mayHideApostrophe, mostShared, prefilter, stories, timeline, voices } from '../../server/analysis/incident';
 import { compileQuery } from '../../server/analysis/query-matcher';
 import { parseQuery } from '../../server/analysis/query-parser';
 
@@ -198,5 +198,15 @@ describe('the SQL prefilter', () => {
     { value: 'école', pattern: '%_cole%' },
   ])('$value becomes the LIKE pattern $pattern', ({ value, pattern }) => {
     expect(likePattern(value)).toBe(pattern);
+  });
+
+  test.each([
+    { value: 'dont', hides: true },
+    { value: 'obrien', hides: true },
+    { value: '212', hides: false },
+    { value: 'ek212', hides: false },
+    { value: 'a', hides: false },
+  ])('the word $value may stand for a text word with an apostrophe: $hides', ({ value, hides }) => {
+    expect(mayHideApostrophe(value)).toBe(hides);
   });
 });

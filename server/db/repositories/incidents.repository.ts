@@ -1,5 +1,6 @@
 import { type Expression, type ExpressionBuilder, type Kysely, sql, type SqlBool, type Transaction } from 'kysely';
-import { authorKey, likePattern, type IncidentPost, type Prefilter } from '../../analysis/incident';
+import { authorKey, likePattern, mayHideApostrophe, type IncidentPost, type Prefilter } from '../../analysis/incident';
+import type { MentionRow } from './mentions.repository';
 import type { Database } from '../tables';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -60,13 +61,20 @@ export async function listNotes(db: Db, incidentId: number) {
     .execute();
 }
 
-/** The text as the prefilter sees it: the matcher drops apostrophes inside words ("don't" is "dont"). */
-const foldedText = sql<string>`translate(p.text, '''’', '')`;
+/**
+ * `contains` on the text, and on the text without apostrophes (the matcher reads "don't" as "dont")
+ * only for the rows that have one: translate() on every row of the window doubled the cost.
+ */
+function containsSql(value: string): Expression<SqlBool> {
+  const pattern = likePattern(value);
+  if (!mayHideApostrophe(value)) return sql<SqlBool>`p.text ilike ${pattern}`;
+  return sql<SqlBool>`(p.text ilike ${pattern} or (p.text ~ '[''’]' and translate(p.text, '''’', '') ilike ${pattern}))`;
+}
 
 function prefilterSql(eb: ExpressionBuilder<Database & { p: Database['posts'] }, 'p'>, f: Prefilter): Expression<SqlBool> {
   switch (f.type) {
     case 'contains':
-      return sql<SqlBool>`${foldedText} ilike ${likePattern(f.value)}`;
+      return containsSql(f.value);
     case 'lang':
       return eb.or([eb(sql`lower(p.lang)`, '=', f.value), eb(sql`lower(p.lang)`, 'like', `${likePattern(f.value).slice(1, -1)}-%`)]);
     case 'from':
@@ -83,12 +91,15 @@ export interface CandidatePost extends IncidentPost {
   lang: string | null;
 }
 
-/**
- * Posts of the window that may match the incident's query (the prefilter is a superset; the caller
- * runs the matcher), newest first, at most `limit`: a range scan of posts_created_at_idx plus a
- * substring test on the rows of the window, never a scan of the whole table.
- */
-export async function incidentCandidates(db: Db, w: { from: Date; to: Date; filter: Prefilter | null; limit: number }): Promise<CandidatePost[]> {
+export interface CandidateWindow {
+  from: Date;
+  to: Date;
+  filter: Prefilter | null;
+  limit: number;
+}
+
+/** The candidate query, apart so a test can check its plan. */
+export function candidatesQuery(db: Db, w: CandidateWindow) {
   let q = db
     .selectFrom('posts as p')
     .select([
@@ -113,7 +124,16 @@ export async function incidentCandidates(db: Db, w: { from: Date; to: Date; filt
     .where('p.deleted_at', 'is', null);
   const filter = w.filter;
   if (filter) q = q.where((eb) => prefilterSql(eb, filter));
-  const rows = await q.orderBy('p.created_at', 'desc').orderBy('p.id', 'desc').limit(w.limit).execute();
+  return q.orderBy('p.created_at', 'desc').orderBy('p.id', 'desc').limit(w.limit);
+}
+
+/**
+ * Posts of the window that may match the incident's query (the prefilter is a superset; the caller
+ * runs the matcher), newest first, at most `limit`: a range scan of posts_created_at_idx plus a
+ * substring test on the rows of the window, never a scan of the whole table.
+ */
+export async function incidentCandidates(db: Db, w: CandidateWindow): Promise<CandidatePost[]> {
+  const rows = await candidatesQuery(db, w).execute();
   return rows.map((r) => ({
     id: Number(r.id),
     source: r.source,
@@ -143,4 +163,23 @@ export async function authorsSeenBefore(db: Db, authors: Array<{ source: string;
     select a.source, a.author_id from unnest(${authors.map((a) => a.source)}::text[], ${authors.map((a) => a.authorId)}::text[]) as a(source, author_id)
     where exists (select 1 from posts p where p.source = a.source and p.author_id = a.author_id and p.created_at < ${before})`.execute(db);
   return new Set(r.rows.map((x) => authorKey(x.source, x.author_id)));
+}
+
+/**
+ * Posts by id with their subjects, issues and repost counts (the mention stream's shape), in no
+ * order: by primary key, never an ordered scan of the time index hunting for the ids.
+ */
+export async function postsByIds(db: Db, ids: number[]): Promise<MentionRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('posts as p')
+    .selectAll('p')
+    .select([
+      sql<number[]>`coalesce((select array_agg(ps.subject_id) from post_subjects ps where ps.post_id = p.id), '{}')`.as('subject_ids'),
+      sql<number[]>`coalesce((select array_agg(pi.issue_id) from post_issues pi where pi.post_id = p.id), '{}')`.as('issue_ids'),
+      sql<number>`(select count(*)::int from posts r where r.source = p.source and r.repost_of_native_id = p.native_id and r.kind = 'repost')`.as('repost_count'),
+    ])
+    .where(sql<SqlBool>`p.id = any(${ids}::bigint[])`)
+    .execute();
+  return rows as MentionRow[];
 }
