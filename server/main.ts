@@ -24,6 +24,7 @@ import { AlertDispatcher } from './pipeline/notify';
 import { SourceRunner } from './pipeline/runner';
 import { ReplyAccounts } from './replies/accounts';
 import { reconcileUnsettled } from './replies/send.service';
+import { SilenceWatcher } from './pipeline/silence';
 import { demoClock } from './sources/demo/demo-clock';
 import { DemoSource } from './sources/demo/demo.source';
 import { countSubjects, insertSubject } from './db/repositories/subjects.repository';
@@ -76,7 +77,12 @@ export async function startEarshot(config: Config, options: StartOptions = {}): 
     }
     const engines = new Engines(database.db, logger);
     await engines.reload();
-    const runner = new SourceRunner({ db: database.db, analyzer: () => engines.analyzer, clock, logger, events }, sources);
+    // Arrivals per source teach the silence check each source's usual quiet (server/analysis/silence.ts).
+    let silence: SilenceWatcher | null = null;
+    const runner = new SourceRunner({ db: database.db, analyzer: () => engines.analyzer, clock, logger, events, onStored: (id, r) => silence?.record(id, r.stored.length) }, sources);
+    silence = new SilenceWatcher({ db: database.db, clock, logger, sources: () => runner.health() });
+    await silence.load();
+    const watcher = silence;
     const sourceManager = new SourceManager({
       db: database.db,
       secrets,
@@ -85,7 +91,7 @@ export async function startEarshot(config: Config, options: StartOptions = {}): 
       sourceDeps: { clock, logger, subjects: async () => (await listSubjects(database.db)).map((s) => ({ id: s.id, name: s.name, query: s.query })) },
     });
     await sourceManager.startConfigured();
-    const deriver = new Deriver({ db: database.db, clock, logger, events });
+    const deriver = new Deriver({ db: database.db, clock, logger, events }, { sources: () => watcher.inputs() });
     const mailer = config.mail.smtpUrl ? new Mailer(config.mail.smtpUrl, config.mail.from) : null;
     const app = createApp({
       database,
@@ -126,6 +132,7 @@ export async function startEarshot(config: Config, options: StartOptions = {}): 
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await runner.stop();
         await deriver.stop();
+        await watcher.flush();
         await dispatcher.stop();
         mailer?.close();
         await database.close();

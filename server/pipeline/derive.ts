@@ -135,7 +135,8 @@ export class Deriver {
       const saved = (await repo.loadStateForUpdate<DetectSaved>(trx, DETECT_KEY)) ?? { state: emptyDetectState(), until: null };
       const to = Math.floor(now.getTime() / bucketMs) * bucketMs;
       const maxBack = (this.options.detect?.maxCatchUpBuckets ?? 7 * 288) * bucketMs;
-      const earliest = saved.until ?? (await repo.earliestPostTime(trx))?.getTime() ?? to;
+      // With no subject's posts yet there is still the last bucket to check (sources can be silent).
+      const earliest = saved.until ?? (await repo.earliestPostTime(trx))?.getTime() ?? to - bucketMs;
       const from = Math.max(Math.floor(earliest / bucketMs) * bucketMs, to - maxBack);
       if (from >= to) return [];
       const rows = await repo.postsForDetection(trx, new Date(from), new Date(to));

@@ -102,8 +102,11 @@ export function stepAlerts(
   }
   for (const [key, rec] of Object.entries(next.byKey)) {
     if (firing.has(key)) continue;
-    if (rec.status === 'open' && now - rec.lastFiringAt >= p.resolveAfterMs) {
-      const resolved: AlertRecord = { ...rec, status: 'resolved', resolvedAt: now, updatedAt: now, cooldownUntil: now + p.cooldownMs };
+    // A silent source is a yes/no fact: the first post back clears it at once, and it may be raised
+    // again only after its own threshold passes again (which already spaces repeats out).
+    const binary = rec.kind === 'source_silent';
+    if (rec.status === 'open' && (binary || now - rec.lastFiringAt >= p.resolveAfterMs)) {
+      const resolved: AlertRecord = { ...rec, status: 'resolved', resolvedAt: now, updatedAt: now, cooldownUntil: now + (binary ? 0 : p.cooldownMs) };
       next.byKey[key] = resolved;
       events.push({ type: 'resolved', alert: resolved });
     } else if (rec.status === 'resolved' && (rec.cooldownUntil ?? 0) <= now) {
