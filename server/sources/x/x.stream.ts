@@ -169,9 +169,12 @@ export class XStreamReader {
 
     const closed = new Promise<void>((resolve) => stream.on(ETwitterStreamEvent.ConnectionClosed, () => resolve()));
     const onAbort = () => stream.close();
+    if (signal.aborted) return { reason: 'stopped' };
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       await stream.connect({ autoReconnect: false, keepAliveTimeout: this.options.keepAliveMs });
+      // A stop while connecting closed nothing yet: the connection is new.
+      if (signal.aborted) return { reason: 'stopped' };
       health.recordSuccess();
       health.count('connections');
       const refresh = this.refreshRules(ctx, closed);
