@@ -19,6 +19,7 @@ export const pages: PageDef[] = [
   { path: '/alerts', title: 'Alerts', load: () => import('../pages/Alerts.svelte') },
   { path: '/mentions', title: 'Mentions', load: () => import('../pages/Mentions.svelte') },
   { path: '/cases', title: 'Cases', load: () => import('../pages/Cases.svelte') },
+  { path: '/incidents', title: 'Incidents', load: () => import('../pages/Incidents.svelte') },
   { path: '/settings', title: 'Settings', load: () => import('../pages/Settings.svelte') },
   { path: '/tokens', title: 'API tokens', load: () => import('../pages/Tokens.svelte'), roles: STAFF },
   { path: '/users', title: 'Users', load: () => import('../pages/Users.svelte'), roles: ['admin'] },
