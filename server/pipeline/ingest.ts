@@ -24,19 +24,21 @@ export interface IngestResult {
   stored: StoredPost[];
   duplicates: number;
   deleted: number;
+  /** Posts of a `matchedOnly` source that matched no subject and were not stored. */
+  unmatched: number;
 }
 
 export async function ingestBatch(
   db: Kysely<Database>,
   analyzer: PostAnalyzer,
-  source: { id: string; kind: string },
+  source: { id: string; kind: string; matchedOnly?: boolean },
   batch: SourceBatch,
   now: Date,
 ): Promise<IngestResult> {
   // A source may hand over more than a batch; split so no transaction grows unbounded, and keep the
   // cursor for the last piece so a crash between pieces re-fetches (and skips) the stored ones.
   if (batch.posts.length > MAX_BATCH) {
-    const total: IngestResult = { stored: [], duplicates: 0, deleted: 0 };
+    const total: IngestResult = { stored: [], duplicates: 0, deleted: 0, unmatched: 0 };
     for (let i = 0; i < batch.posts.length; i += MAX_BATCH) {
       const last = i + MAX_BATCH >= batch.posts.length;
       const part: SourceBatch = { posts: batch.posts.slice(i, i + MAX_BATCH), cursor: batch.cursor, deletes: last ? batch.deletes : [] };
@@ -45,12 +47,15 @@ export async function ingestBatch(
       total.stored.push(...r.stored);
       total.duplicates += r.duplicates;
       total.deleted += r.deleted;
+      total.unmatched += r.unmatched;
     }
     return total;
   }
 
   const unique = dedupeWithinBatch(batch.posts).map(storable);
-  const analyzed = analyzePosts(analyzer, unique);
+  const all = analyzePosts(analyzer, unique);
+  // A broad source (a news feed) brings much that is about none of the subjects: not stored.
+  const analyzed = source.matchedOnly ? all.filter((a) => a.subjectIds.length > 0) : all;
   const byNativeId = new Map(analyzed.map((a) => [a.post.nativeId, a]));
 
   return db.transaction().execute(async (trx) => {
@@ -70,7 +75,7 @@ export async function ingestBatch(
       stored.filter((s) => s.analyzed.subjectIds.length > 0).map((s) => s.id),
     );
     await saveCursor(trx, source.id, source.kind, batch.cursor, stored.length);
-    return { stored, duplicates: analyzed.length - stored.length + (batch.posts.length - unique.length), deleted: deleted.length };
+    return { stored, duplicates: analyzed.length - stored.length + (batch.posts.length - unique.length), deleted: deleted.length, unmatched: all.length - analyzed.length };
   });
 }
 

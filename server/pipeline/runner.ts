@@ -147,7 +147,8 @@ export class SourceRunner {
     const health = ctx.health;
     for (let attempt = 0; ; attempt++) {
       try {
-        const result = await ingestBatch(this.deps.db, this.deps.analyzer(), { id: source.id, kind: source.type }, batch, this.deps.clock.now());
+        const result = await ingestBatch(this.deps.db, this.deps.analyzer(), { id: source.id, kind: source.type, matchedOnly: source.matchedOnly }, batch, this.deps.clock.now());
+        if (result.unmatched) health.count('unmatched_skipped', result.unmatched);
         const newest = batch.posts.reduce<Date | null>((m, p) => (!m || p.createdAt > m ? p.createdAt : m), null);
         health.recordPosts(result.stored.length, newest);
         if (result.stored.length > 0) {

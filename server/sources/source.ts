@@ -51,6 +51,8 @@ export interface SourceContext {
 export interface PolledSource {
   readonly type: 'polled';
   readonly id: string;
+  /** Keep only posts some subject's query matches (broad sources: news feeds, hashtags); default false. */
+  readonly matchedOnly?: boolean;
   readonly intervalMs: number;
   pull(cursor: Cursor, ctx: SourceContext): Promise<SourceBatch & { more: boolean }>;
 }
@@ -63,6 +65,8 @@ export interface PolledSource {
 export interface StreamSource {
   readonly type: 'stream';
   readonly id: string;
+  /** Keep only posts some subject's query matches; default false. */
+  readonly matchedOnly?: boolean;
   run(cursor: Cursor, emit: (batch: SourceBatch) => Promise<void>, ctx: SourceContext): Promise<void>;
 }
 

@@ -25,6 +25,8 @@ export interface RssCursor {
 
 export class RssSource implements PolledSource {
   readonly type = 'polled';
+  /** A feed carries much that is about none of the subjects; only matching entries are stored. */
+  readonly matchedOnly = true;
   readonly intervalMs: number;
   private readonly limits: FeedLimits;
 
