@@ -14,6 +14,9 @@ import { buildFullApp, Client, makeUser, sessionFor, tokenFor, type Reply } from
 import { createTestDatabase, describeEachDatabase } from '../support/databases';
 import { listenOnFreePort } from '../support/http';
 import { deeplyNestedArray, deeplyNestedObject, hostileStrings, invalidUtf8Body, pollutingBodies } from '../fixtures/hostile';
+import { startFakeSmtp } from '../fakes/smtp.fake';
+import { emailNotifier, Mailer } from '../../server/notify/email.notifier';
+import type { AlertMessage } from '../../server/notify/notifier';
 
 /** Text as it comes back: trimmed like the schemas do, a lone surrogate (not storable as UTF-8) as U+FFFD. */
 const wellFormed = (s: string) => (s as string & { toWellFormed(): string }).toWellFormed();
@@ -48,6 +51,9 @@ describeEachDatabase('hostile input', (db) => {
   let server: { url: string; close(): Promise<void> };
   let admin: Client;
   let issueId: number;
+  let postId: number;
+  let supplierCaseId: number;
+  let supplier: Client;
 
   beforeAll(async () => {
     const app = await buildFullApp(db(), { auth: { throttle: { windowMs: 60_000, accountLimit: 1000, ipLimit: 1000, baseLockMs: 1, maxLockMs: 1, maxKeys: 1000 }, rateLimitPerMinute: 100_000 } });
@@ -57,6 +63,16 @@ describeEachDatabase('hostile input', (db) => {
     Object.assign(admin, await sessionFor(db(), a.id));
     const issue = await db().db.insertInto('issues').values({ label: 'late deliveries', first_seen: new Date(), last_seen: new Date() }).returning('id').executeTakeFirstOrThrow();
     issueId = issue.id;
+    const kestrel = await admin.call('POST', '/api/subjects', { kind: 'supplier', name: 'Kestrel for cases', query: 'kestrelcase' });
+    expect((await admin.call('POST', '/api/ingest', { id: 'case-post', text: 'kestrelcase hinge snapped', author: 'ann', createdAt: '2026-03-10T08:00:00Z' })).status).toBe(200);
+    const post = await db().db.selectFrom('posts').select('id').where('native_id', '=', 'case-post').executeTakeFirstOrThrow();
+    postId = post.id;
+    const supplierCase = await admin.call('POST', '/api/cases', { postIds: [postId], title: 'hinges', kind: 'supplier' });
+    expect(supplierCase.status).toBe(201);
+    supplierCaseId = (supplierCase.body as { id: number }).id;
+    const s = await makeUser(db(), 'supplier', { supplierSubjectId: (kestrel.body as { id: number }).id });
+    supplier = new Client(server.url);
+    Object.assign(supplier, await sessionFor(db(), s.id));
   });
   afterAll(() => server?.close());
 
@@ -102,6 +118,28 @@ describeEachDatabase('hostile input', (db) => {
       expectClean(await admin.call('GET', `/api/mentions?${param}=${enc(value)}`), `mentions ${param}`);
     }
     expectClean(await admin.call('POST', '/api/ingest', { id: value, text: value, author: value, createdAt: value }), 'ingest');
+    expectPrototypesClean();
+  });
+
+  test.each(hostileStrings)('$kind: as a case title, a case note and a supplier\'s acknowledgement', async ({ value }) => {
+    const created = await admin.call('POST', '/api/cases', { postIds: [postId], title: value });
+    expectClean(created, 'case title');
+    if (created.status === 201) expect((created.body as { title: string }).title).toBe(asStored(value));
+    const note = await admin.call('POST', `/api/cases/${supplierCaseId}/notes`, { text: value });
+    expectClean(note, 'case note');
+    if (note.status === 201) {
+      const timeline = (note.body as { timeline: Array<{ type: string; details: { text?: string } }> }).timeline;
+      expect(timeline.at(-1)).toMatchObject({ type: 'note', details: { text: asStored(value) } });
+    }
+    const ack = await supplier.call('POST', `/api/supplier/cases/${supplierCaseId}/acknowledge`, { message: value });
+    expectClean(ack, 'acknowledgement');
+    if (ack.status === 200) {
+      const timeline = (ack.body as { timeline: Array<{ type: string; message: string | null }> }).timeline;
+      expect(timeline.at(-1)).toMatchObject({ type: 'acknowledged', message: asStored(value) || null });
+      // The note just added is internal: the supplier's answer never carries it.
+      expect(ack.text).not.toContain('"note"');
+    }
+    expectClean(await supplier.call('GET', `/api/supplier/cases/${enc(value)}`), 'supplier case id');
     expectPrototypesClean();
   });
 
@@ -252,5 +290,31 @@ test('an API token is rate-limited on its own: 429 with Retry-After, and its own
     await s.close();
   } finally {
     await database.drop();
+  }
+});
+
+test('hostile alert text reaches the mailbox as plain text: no HTML part, no header smuggled through the subject', async () => {
+  const smtp = await startFakeSmtp();
+  const mailer = new Mailer(smtp.url, 'earshot@example.test');
+  try {
+    const notifier = emailNotifier(mailer);
+    for (const { kind, value } of hostileStrings) {
+      const message: AlertMessage = {
+        event: 'alert.opened',
+        alert: { id: 1, kind: 'volume_spike', severity: 'critical', status: 'open', subject: value, issue: value, source: null, observed: 41, expected: 2.5, since: '2026-03-10T08:00:00Z', summary: value, topTerms: [value, 'x\r\nBcc: everyone@example.test'], distinctAuthors: 3, url: 'http://earshot.test/alerts?alert=1' },
+      };
+      await notifier.deliver({ id: 'mail', kind: 'email', name: 'Mail', enabled: true, minSeverity: 'info', to: ['quality@example.test'] }, message, new AbortController().signal);
+      const raw = smtp.messages.at(-1)!.raw;
+      const [head] = raw.split(/\r?\n\r?\n/);
+      expect(head, kind).not.toMatch(/^(set-cookie|bcc|x-injected):/im);
+      expect(head!.match(/^subject:/gim), kind).toHaveLength(1);
+      expect(raw, kind).not.toMatch(/content-type: text\/html/i);
+      expect(head, kind).toMatch(/content-type: text\/plain/i);
+      expect(smtp.messages.at(-1)!.to, kind).toEqual(['quality@example.test']);
+    }
+    expect(smtp.messages).toHaveLength(hostileStrings.length);
+  } finally {
+    mailer.close();
+    await smtp.close();
   }
 });
