@@ -102,7 +102,7 @@ export async function startEarshot(config: Config, options: StartOptions = {}): 
       trustProxy: config.trustProxy,
       // Sessions and rate limits run on wall-clock time, never the demo's accelerated clock.
       auth: { database },
-      routers: apiRouters({ database, clock, events, engines, secrets, sources: sourceManager }),
+      routers: apiRouters({ database, clock, events, engines, secrets, sources: sourceManager, mailer }),
     });
     const server = await listen(app, config.port, config.host);
     const { port } = server.address() as AddressInfo;

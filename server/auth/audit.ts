@@ -35,7 +35,8 @@ export type AuditAction =
   | 'reply.failed'
   | 'reply.unconfirmed'
   | 'reply.checked'
-  | 'settings.changed';
+  | 'settings.changed'
+  | 'supplier.escalated';
 
 export interface AuditEvent {
   actorId: number | null;

@@ -7,10 +7,12 @@ import type { SecretBox } from '../auth/secrets';
 import type { Clock } from '../clock';
 import type { DatabaseHandle } from '../db/database';
 import type { Engines } from '../pipeline/engines';
+import type { Mailer } from '../notify/email.notifier';
 import type { EventHub } from '../pipeline/events';
 import type { SourceManager } from '../services/sources.service';
 import { alertsRoutes } from './routes/alerts.routes';
 import { casesRoutes } from './routes/cases.routes';
+import { escalationsRoutes } from './routes/escalations.routes';
 import { eventsRoutes } from './routes/events.routes';
 import { incidentsRoutes } from './routes/incidents.routes';
 import { ingestRoutes } from './routes/ingest.routes';
@@ -32,6 +34,8 @@ export interface RouterDeps {
   secrets: SecretBox;
   sources: SourceManager;
   heartbeatMs?: number;
+  /** Sends supplier escalations by e-mail; null or absent when SMTP is not set up. */
+  mailer?: Mailer | null;
 }
 
 export function apiRouters(d: RouterDeps): Router[] {
@@ -47,6 +51,7 @@ export function apiRouters(d: RouterDeps): Router[] {
     alertsRoutes(d),
     casesRoutes(d),
     repliesRoutes(d),
+    escalationsRoutes(d),
     incidentsRoutes(d),
     supplierRoutes(d),
     eventsRoutes({ events: d.events, heartbeatMs: d.heartbeatMs }),

@@ -82,6 +82,8 @@ export const permissions: Readonly<Record<string, Rule>> = {
   'PATCH /api/issues/:id': write('analyst'),
   'POST /api/issues/:id/merge': write('analyst'),
   'POST /api/issues/:id/split': write('analyst'),
+  // Escalating an issue to its supplier (a supplier case with the evidence, sent to the contact).
+  'POST /api/issues/:id/escalate': write('analyst'),
   'POST /api/posts/:id/label': write('analyst'),
   'PATCH /api/alerts/:id': write('analyst'),
 
