@@ -91,6 +91,10 @@ export async function startEarshot(config: Config, options: StartOptions = {}): 
       sourceDeps: { clock, logger, subjects: async () => (await listSubjects(database.db)).map((s) => ({ id: s.id, name: s.name, query: s.query })) },
     });
     await sourceManager.startConfigured();
+    if (!options.sources && !(await sourceManager.list()).some((s) => s.kind === 'x')) {
+      const id = sourceManager.startFromEnvironment(config.x);
+      if (id) logger.info({ source: id }, 'X source from X_BEARER_TOKEN started');
+    }
     const deriver = new Deriver({ db: database.db, clock, logger, events }, { sources: () => watcher.inputs() });
     const mailer = config.mail.smtpUrl ? new Mailer(config.mail.smtpUrl, config.mail.from) : null;
     const app = createApp({

@@ -52,6 +52,18 @@ export class SourceManager {
     }
   }
 
+  /**
+   * X configured by environment (X_BEARER_TOKEN): run as source 'x:env' unless an X source was
+   * configured in Settings, which wins. Its token stays in the environment, never in the database.
+   */
+  startFromEnvironment(x: { bearerToken: string | null; apiBase: string | null; monthlyReadBudget: number }): string | null {
+    if (!x.bearerToken || !this.kinds.x) return null;
+    const config = sourceConfig.parse({ kind: 'x', name: 'X (environment)', monthlyReadBudget: x.monthlyReadBudget, ...(x.apiBase ? { apiBase: x.apiBase } : {}) });
+    const source = this.build('x:env', config, { bearerToken: x.bearerToken });
+    this.deps.runner.add(source);
+    return source.id;
+  }
+
   async list(): Promise<SourceView[]> {
     const rows = await repo.listConfiguredSources(this.deps.db, allKinds);
     return rows.flatMap((row) => {
