@@ -33,7 +33,7 @@ export function buildSender(row: ReplyAccountRow, secrets: Record<string, string
 }
 
 export class ReplyAccounts implements SenderSource {
-  private readonly cache = new Map<string, { version: number; sender: ReplySender }>();
+  private readonly cache = new Map<string, { version: string; sender: ReplySender }>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -43,7 +43,8 @@ export class ReplyAccounts implements SenderSource {
   async get(network: ReplyNetwork): Promise<ReplySender | null> {
     const row = await getReplyAccount(this.db, network);
     if (!row) return null;
-    const version = row.updated_at.getTime();
+    // Every save seals anew (a fresh nonce), so the sealed text changes with any edit, even within one clock tick.
+    const version = [row.secrets, row.base_url, row.handle, row.max_characters].join('|');
     const hit = this.cache.get(network);
     if (hit && hit.version === version) return hit.sender;
     const sender = buildSender(row, JSON.parse(this.box.open(row.secrets)) as Record<string, string>);

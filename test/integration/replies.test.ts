@@ -233,6 +233,25 @@ describeEachDatabase('replies', (db) => {
     expect((await auditFor(a.id)).map((e) => e.action).filter((x) => x === 'reply.failed')).toHaveLength(2);
   });
 
+  test('an expired session signs in again and the reply still goes out once; a wrong app password fails clearly', async () => {
+    const c = await newCase(complaint);
+    const a = await approved(c.id, 'Hi @ann.bsky.social, your refund for order 48213 is on its way.');
+    const before = pds.created.length;
+    pds.expireToken();
+    expect(replyView.parse(await ok(as.approver, 'POST', `/replies/${a.id}/send`)).status).toBe('sent');
+    expect(pds.created.length - before).toBe(1);
+
+    await ok(as.admin, 'PUT', '/replies/rules', { always: false, priorities: ['high', 'urgent'], openAlert: true });
+    expect((await as.admin.call('PUT', '/api/reply-accounts/bluesky', { handle: pds.account.handle, baseUrl: pds.origin, secrets: { identifier: pds.account.handle, appPassword: 'wrong-password' } })).status).toBe(200);
+    const b = await approved(c.id, 'Hi @ann.bsky.social, one more update on order 48213.');
+    const r = await as.approver.call('POST', `/api/replies/${b.id}/send`);
+    expect(r.body).toMatchObject({ error: { code: 'send_failed', message: expect.stringContaining('Bluesky sign-in: the network answered 401') } });
+    expect(pds.created.length - before).toBe(1);
+    await ok(as.admin, 'PUT', '/reply-accounts/bluesky', { handle: pds.account.handle, baseUrl: pds.origin, secrets: { identifier: pds.account.handle, appPassword: pds.account.password } });
+    expect(replyView.parse(await ok(as.approver, 'POST', `/replies/${b.id}/send`)).status).toBe('sent');
+    expect(pds.created.length - before).toBe(2);
+  });
+
   test('a normal case needs no approval: the responder sends the draft', async () => {
     const c = await newCase(question);
     expect(c.priority).toBe('normal');
