@@ -29,6 +29,17 @@ export interface RunnerDeps {
 
 const RETRY = { baseMs: 1000, capMs: 5 * 60_000 };
 
+/**
+ * A failing polled source (a feed that answers 500) is asked again no sooner than its own interval
+ * allows, up to a minute, and backs off to at most its interval or five minutes, whichever is longer:
+ * polite to a server that is down, quick to notice it is back. Streams reconnect on their own terms.
+ */
+export function retryFor(source: Source): { baseMs: number; capMs: number; minMs: number } {
+  if (source.type !== 'polled') return { ...RETRY, minMs: 100 };
+  const floor = Math.min(source.intervalMs, 60_000);
+  return { baseMs: Math.max(RETRY.baseMs, floor), capMs: Math.max(RETRY.capMs, source.intervalMs), minMs: Math.max(100, floor / 2) };
+}
+
 interface Running {
   source: Source;
   controller: AbortController;
@@ -137,7 +148,7 @@ export class SourceRunner {
         if (ctx.signal.aborted) break;
         health.recordError(error);
         log.warn({ err: error }, 'source failed; retrying');
-        await this.deps.clock.sleep(backoffDelay(failures++, RETRY), ctx.signal).catch(() => {});
+        await this.deps.clock.sleep(backoffDelay(failures++, retryFor(source)), ctx.signal).catch(() => {});
       }
     }
   }
