@@ -4,7 +4,7 @@ import { ensureFirstAdmin } from '../../server/auth/first-admin';
 import { verifyPassword } from '../../server/auth/passwords';
 import { hashToken } from '../../server/auth/tokens';
 import { getUserByEmail } from '../../server/db/repositories/users.repository';
-import { buildFullApp, Client, makeUser, sessionFor } from '../support/auth-app';
+import { buildFullApp, Client, makeUser, sessionFor, tokenFor } from '../support/auth-app';
 import { createTestDatabase, describeEachDatabase } from '../support/databases';
 import { listenOnFreePort } from '../support/http';
 
@@ -296,6 +296,37 @@ describeEachDatabase('the API rate limit', (db) => {
       const d = new Client(s.url);
       d.cookie = (await sessionFor(db(), other.id)).cookie;
       expect((await d.call('GET', '/api/subjects')).status).toBe(200);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('a user\'s tokens share one owner budget, so minting more tokens does not multiply it; signed-out callers are limited per IP', async () => {
+    const u = await makeUser(db(), 'viewer');
+    const app = await buildFullApp(db(), { auth: { rateLimitPerMinute: 3 } });
+    const s = await listenOnFreePort(app);
+    try {
+      let ok = 0;
+      let limited = 0;
+      // Six tokens of 3 requests each would be 18; the owner's budget is 4 x 3 = 12.
+      for (let t = 0; t < 6; t++) {
+        const c = new Client(s.url);
+        c.bearer = await tokenFor(db(), u.id, 'read');
+        for (let i = 0; i < 3; i++) {
+          const status = (await c.call('GET', '/api/subjects')).status;
+          if (status === 200) ok++;
+          if (status === 429) limited++;
+        }
+      }
+      expect({ ok, limited }).toEqual({ ok: 12, limited: 6 });
+      // Anonymous and wrong-token calls come from one IP and share its budget.
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const c = new Client(s.url);
+        if (i % 2) c.bearer = `es_${'x'.repeat(43)}`;
+        statuses.push((await c.call('GET', '/api/subjects')).status);
+      }
+      expect(statuses).toEqual([401, 401, 401, 429, 429]);
     } finally {
       await s.close();
     }

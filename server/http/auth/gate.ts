@@ -32,8 +32,7 @@ export function authGate(ctx: AuthContext): RequestHandler {
       if (!(e instanceof AppError)) throw e;
       failure = e;
     }
-    const key = principal ? (principal.tokenId !== null ? `token:${principal.tokenId}` : `user:${principal.user.id}`) : `ip:${req.ip ?? 'unknown'}`;
-    const wait = ctx.limiter.take(key, now.getTime());
+    const wait = takeRateLimit(ctx, principal, req.ip ?? 'unknown', now.getTime());
     if (wait > 0) {
       res.setHeader('retry-after', String(wait));
       throw new AppError(429, 'rate_limited', `Too many requests; try again in ${wait} s.`);
@@ -57,6 +56,20 @@ export function authGate(ctx: AuthContext): RequestHandler {
     }
     next();
   };
+}
+
+/** Tokens their owners may spend together, in multiples of one token's budget. */
+const TOKENS_PER_OWNER = 4;
+
+/**
+ * One budget per caller: a token, a user's browser sessions, or (signed out, and any failed
+ * credential) an IP. A user's tokens also share an owner's budget, so minting more tokens does
+ * not multiply what one account may send.
+ */
+function takeRateLimit(ctx: AuthContext, principal: Principal | null, ip: string, now: number): number {
+  if (!principal) return ctx.limiter.take(`ip:${ip}`, now);
+  if (principal.tokenId === null) return ctx.limiter.take(`user:${principal.user.id}`, now);
+  return ctx.limiter.take(`token:${principal.tokenId}`, now) || ctx.limiter.take(`owner:${principal.user.id}`, now, ctx.options.rateLimitPerMinute * TOKENS_PER_OWNER);
 }
 
 async function authenticate(ctx: AuthContext, req: Request, res: Response, now: Date): Promise<Principal | null> {

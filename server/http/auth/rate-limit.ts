@@ -11,11 +11,11 @@ export class RateLimiter {
     private readonly maxKeys = 50_000,
   ) {}
 
-  /** 0 when the request may go ahead (and is counted), else the seconds until it may. */
-  take(key: string, now: number): number {
-    const rate = this.perMinute / 60_000;
-    const b = this.buckets.get(key) ?? { tokens: this.perMinute, at: now };
-    b.tokens = Math.min(this.perMinute, b.tokens + Math.max(0, now - b.at) * rate);
+  /** 0 when the request may go ahead (and is counted), else the seconds until it may. `perMinute` overrides the limit for this key. */
+  take(key: string, now: number, perMinute = this.perMinute): number {
+    const rate = perMinute / 60_000;
+    const b = this.buckets.get(key) ?? { tokens: perMinute, at: now };
+    b.tokens = Math.min(perMinute, b.tokens + Math.max(0, now - b.at) * rate);
     b.at = now;
     this.buckets.delete(key);
     this.buckets.set(key, b);
