@@ -49,6 +49,10 @@ export async function listIncidents(db: Kysely<Database>, f: { status?: 'open' |
 }
 
 export async function incidentDetail(db: Kysely<Database>, id: number, now: Date): Promise<IncidentDetail> {
+  return incidents.readIncident(db, (trx) => readDetail(trx, id, now));
+}
+
+async function readDetail(db: Kysely<Database>, id: number, now: Date): Promise<IncidentDetail> {
   const row = await incidents.getIncident(db, id);
   if (!row) throw notFound('Incident');
   const query = parseOrThrow(row.query);
@@ -69,10 +73,9 @@ export async function incidentDetail(db: Kysely<Database>, id: number, now: Date
   const recent = posts.filter((p) => p.kind !== 'repost').slice(0, RECENT_POSTS);
 
   const ids = [...new Set([...topStories.map((s) => s.representativeId), ...shared.map((s) => s.id), ...recent.map((p) => p.id)])];
-  const [views, notes] = await Promise.all([
-    incidents.postsByIds(db, ids),
-    incidents.listNotes(db, id),
-  ]);
+  // One after the other: a transaction is one connection.
+  const views = await incidents.postsByIds(db, ids);
+  const notes = await incidents.listNotes(db, id);
   const byId = new Map(views.map((v) => [Number(v.id), toPostView(v)]));
   const view = (postId: number) => byId.get(postId);
   const sum = (k: 'posts' | 'reposts' | 'positive' | 'negative' | 'neutral') => buckets.reduce((n, b) => n + b[k], 0);
