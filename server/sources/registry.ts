@@ -7,6 +7,7 @@ import type { SourceConfig, SourceKind, SourceSecrets, SourceTestResult } from '
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { blueskyKind } from './bluesky/bluesky.kind';
+import { mastodonKind } from './mastodon/mastodon.kind';
 import { rssSourceKind } from './rss/rss.source';
 import type { Source } from './source';
 import { xSourceKind } from './x/x.kind';
@@ -37,3 +38,4 @@ export const sourceKinds: SourceKinds = {};
 sourceKinds.rss = rssSourceKind;
 sourceKinds.bluesky = blueskyKind;
 sourceKinds.x = xSourceKind;
+sourceKinds.mastodon = mastodonKind;
