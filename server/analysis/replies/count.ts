@@ -11,6 +11,7 @@
  *   clusters after replacing each http(s) URL with 23 characters and each `@user@domain` mention
  *   with its local part `@user`.
  */
+import { TLDS } from './tlds';
 
 export type Network = 'x' | 'bluesky' | 'mastodon';
 export const NETWORKS: readonly Network[] = ['x', 'bluesky', 'mastodon'];
@@ -34,10 +35,15 @@ const X_RANGES: Array<[number, number]> = [
 ];
 const URL_WEIGHT = 23;
 
-// twitter-text also links bare domains ("acme.com/help"); we recognise the common TLDs. A URL's
-// trailing punctuation ("see https://acme.com/help.") is not part of it, as in twitter-text.
-const BARE_TLDS = 'com|net|org|io|co|uk|de|fr|es|it|nl|eu|us|ca|au|jp|ch|se|no|dk|be|at|ie|in|app|dev|ly|me|info|biz|shop|store|online|site|tv|ai|gov|edu';
-const X_URL = new RegExp(`(?<![\\p{L}\\p{N}@.\\-/])(?:https?://[^\\s<>"]+|(?:www\\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\\.(?:${BARE_TLDS})(?![\\p{L}\\p{N}])(?:[/?#][^\\s<>"]*)?)`, 'giu');
+// twitter-text's URL rules, simplified: a host whose last label is a TLD it knows (so
+// "acme.example/x" is plain text and "foo.bar" a link), with or without a scheme; a schemed host
+// may also be a single label (localhost). Paths take Latin, Cyrillic, digits and URL punctuation;
+// trailing punctuation ("see https://acme.com/help.") is not part of the link.
+const LABEL = String.raw`[\p{L}\p{N}](?:[\p{L}\p{N}_-]*[\p{L}\p{N}])?`;
+const HOST = `(?:${LABEL}\\.)+(?:${TLDS})(?![\\p{L}\\p{N}_-])`;
+const PORT = String.raw`(?::\d{1,5})?`;
+const PATH = String.raw`(?:[/?#][\p{Script=Latin}\p{Script=Cyrillic}\p{N}!*';:=+,.$/%#\[\]\-\u2013_~&|@?()]*)?`;
+const X_URL = new RegExp(`(?<![\\p{L}\\p{N}@.\\-/_#$])(?:https?://(?:${HOST}|${LABEL}(?![.\\p{L}\\p{N}_-]))${PORT}${PATH}|${HOST}${PORT}${PATH})`, 'giu');
 const HTTP_URL = /https?:\/\/[^\s<>"]+/giu;
 const TRAILING = /[.,;:!?'")\]]+$/u;
 // \p{RGI_Emoji} needs the v flag; built at run time so the ES2023 target does not refuse it.
