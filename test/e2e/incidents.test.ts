@@ -74,7 +74,7 @@ describe.skipIf(inject('browserSkipReason') !== null)('incident mode in Chromium
     // The original and its repost are one story; the hostile post is shown as text and runs nothing.
     const stories = page.getByTestId('incident-stories').locator('li');
     await expect(stories.count()).resolves.toBe(2);
-    await expect(stories.first().innerText()).resolves.toMatch(/2 posts: 1 reposts/);
+    await expect(stories.first().innerText()).resolves.toMatch(/2 posts: 1 repost, 0 quotes, 0 copies · 2 people/);
     expect(await page.getByTestId('incident-stories').innerText()).toContain('<img src=x onerror=');
     expect(await page.locator('main img').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
