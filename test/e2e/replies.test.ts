@@ -62,7 +62,7 @@ describe.skipIf(inject('browserSkipReason') !== null)('replies from the case pag
     await expect.poll(() => panel.getByTestId('reply-approval').innerText()).toContain('Needs approval: the case is high');
 
     // A defensive draft is flagged while typing, and counted as each network counts.
-    await panel.getByTestId('reply-body').fill('As we already said, you should have checked the tracking page. https://acme.example/track/48213/very/long/link');
+    await panel.getByTestId('reply-body').fill('As we already said, you should have checked the tracking page. https://acme.com/track/48213/very/long/link');
     await panel.getByTestId('tone-warning').waitFor();
     expect(await panel.getByTestId('tone-warning').innerText()).toContain('defensive');
     expect(await panel.getByTestId('reply-count-x').innerText()).toMatch(/^x 8\d\/280$/);
