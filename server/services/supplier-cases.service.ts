@@ -42,12 +42,14 @@ async function ownCase(db: Kysely<Database>, supplierId: number, id: number): Pr
   return row;
 }
 
-/** Keeps the events meant for the supplier: creation, status changes, responses, acknowledgements. */
+/** Keeps the events meant for the supplier: creation, escalation, status changes, responses, acknowledgements. */
 export function supplierTimeline(events: CaseDetail['timeline']): SupplierCaseDetail['timeline'] {
   const out: SupplierCaseDetail['timeline'] = [];
   for (const e of events) {
     const status = typeof e.details.status === 'string' ? (e.details.status as SupplierCaseDetail['status']) : null;
     if (e.type === 'created') out.push({ at: e.at, type: 'created', status: null, message: null });
+    // Sent to the supplier: the fact, not the company's routing details (addresses, receipts).
+    else if (e.type === 'escalated') out.push({ at: e.at, type: 'escalated', status: null, message: null });
     else if (e.type === 'updated' && status) out.push({ at: e.at, type: 'status', status, message: null });
     else if (e.type === 'responded') out.push({ at: e.at, type: 'responded', status: null, message: null });
     else if (e.type === SUPPLIER_ACK_EVENT) out.push({ at: e.at, type: 'acknowledged', status: null, message: typeof e.details.message === 'string' ? e.details.message : null });

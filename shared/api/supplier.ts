@@ -23,7 +23,7 @@ export type SupplierCaseSummary = z.infer<typeof supplierCaseSummary>;
 export const supplierEvidencePost = postView.omit({ subjectIds: true, issueIds: true });
 
 /** Only the events a supplier is meant to follow; an internal note never appears. */
-export const supplierEventTypes = ['created', 'status', 'responded', 'acknowledged'] as const;
+export const supplierEventTypes = ['created', 'escalated', 'status', 'responded', 'acknowledged'] as const;
 export const supplierCaseEvent = z.object({ at: z.string(), type: z.enum(supplierEventTypes), status: caseStatus.nullable(), message: z.string().nullable() });
 
 export const supplierCaseDetail = supplierCaseSummary.extend({

@@ -10,6 +10,7 @@ import { supplierCaseDetail, supplierCasesResponse } from '../../shared/api/supp
 import { insertSubject } from '../../server/db/repositories/subjects.repository';
 import { ingestBatch } from '../../server/pipeline/ingest';
 import { addNote, createCase } from '../../server/services/cases.service';
+import { supplierTimeline } from '../../server/services/supplier-cases.service';
 import { buildFullApp, clock, Client, makeUser, sessionFor } from '../support/auth-app';
 import { describeEachDatabase } from '../support/databases';
 import { listenOnFreePort } from '../support/http';
@@ -182,4 +183,24 @@ describeEachDatabase('supplier accounts', (db) => {
     // The admin's own session was not one of them.
     expect((await admin.call('GET', '/api/session')).status).toBe(200);
   });
+});
+
+test('the supplier timeline keeps creation, escalation, status, responses and acknowledgements, and drops notes and routing details', () => {
+  const at = '2026-03-10T12:00:00.000Z';
+  const timeline = supplierTimeline([
+    { at, type: 'created', actorId: 1, details: { priority: 'high' } },
+    { at, type: 'escalated', actorId: 1, details: { to: ['qa@kestrel.example'], via: 'email' } },
+    { at, type: 'escalation.delivered', actorId: 1, details: { receipt: 'abc' } },
+    { at, type: 'note', actorId: 1, details: { text: 'internal' } },
+    { at, type: 'updated', actorId: 1, details: { assigneeId: 3 } },
+    { at, type: 'updated', actorId: 1, details: { status: 'waiting_supplier' } },
+    { at, type: 'supplier_acknowledged', actorId: 9, details: { message: 'on it' } },
+  ]);
+  expect(timeline.map((e) => [e.type, e.status, e.message])).toEqual([
+    ['created', null, null],
+    ['escalated', null, null],
+    ['status', 'waiting_supplier', null],
+    ['acknowledged', null, 'on it'],
+  ]);
+  expect(JSON.stringify(timeline)).not.toMatch(/kestrel\.example|internal|receipt/);
 });
