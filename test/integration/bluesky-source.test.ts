@@ -206,6 +206,17 @@ describeEachDatabase('Bluesky Jetstream source', (db) => {
     await engines.reload();
   });
 
+  test('a connection that stops answering, pings included, is replaced', async () => {
+    start({ idleMs: 100 });
+    await fake.waitForOpen();
+    fake.silence(true);
+    await until(() => fake.connections >= 2, 'a new connection');
+    fake.silence(false);
+    fake.create('did:plc:s', '3ks1', { text: 'acme after the stall' });
+    await until(async () => (await storedCount()) === 1, 'the post after the stall');
+    expect(runner!.healthOf(sourceId)!.counters.stalls).toBeGreaterThanOrEqual(1);
+  });
+
   test.each(['503', 'close'] as const)('reconnect backoff stays bounded while the server refuses (%s) for ten simulated minutes', async (mode) => {
     fake.refuse(mode);
     // 300x: ten simulated minutes pass in two real seconds, with the source's real default backoff.
