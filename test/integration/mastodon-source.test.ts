@@ -218,3 +218,25 @@ describeEachDatabase('Mastodon source', (db) => {
     expect(refused.message).toMatch(/refused the access token \(401\)/);
   });
 });
+
+test('the fake instance records a posted status once per Idempotency-Key', async () => {
+  const fake = await startFakeMastodon();
+  try {
+    const send = (key: string, token = fake.token) =>
+      fetch(`${fake.url}/api/v1/statuses`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key },
+        body: JSON.stringify({ status: 'Sorry <about> that', in_reply_to_id: '5' }),
+      });
+    const first = (await (await send('k1')).json()) as { id: string; content: string; in_reply_to_id: string };
+    const again = (await (await send('k1')).json()) as { id: string };
+    const other = (await (await send('k2')).json()) as { id: string };
+    expect(again.id).toBe(first.id);
+    expect(other.id).not.toBe(first.id);
+    expect(first).toMatchObject({ in_reply_to_id: '5', content: '<p>Sorry &#60;about&#62; that</p>' });
+    expect(fake.posted.map((p) => p.idempotencyKey)).toEqual(['k1', 'k2']);
+    expect((await send('k3', 'wrong')).status).toBe(401);
+  } finally {
+    await fake.close();
+  }
+});
