@@ -114,3 +114,22 @@ export async function closeIncident(db: Kysely<Database>, id: number, actorId: n
   if (!(await incidents.getIncident(db, id))) throw notFound('Incident');
   throw new AppError(409, 'incident_closed', 'This incident is already closed.');
 }
+
+/**
+ * Reads of one incident's war room, coalesced: every open tab refreshes on the same live event, so
+ * their requests arrive together; while one read of an incident is running, the others wait for it
+ * instead of scanning the window again. Nothing is kept once it has answered, so nothing goes stale.
+ */
+export class IncidentReader {
+  private readonly running = new Map<number, Promise<IncidentDetail>>();
+
+  constructor(private readonly read: (id: number) => Promise<IncidentDetail>) {}
+
+  detail(id: number): Promise<IncidentDetail> {
+    const current = this.running.get(id);
+    if (current) return current;
+    const next = this.read(id).finally(() => this.running.delete(id));
+    this.running.set(id, next);
+    return next;
+  }
+}

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { incidentCreate, incidentNoteCreate, incidentsQuery } from '../../../shared/api/incidents';
 import type { Clock } from '../../clock';
 import type { DatabaseHandle } from '../../db/database';
-import { addIncidentNote, closeIncident, createIncident, incidentDetail, listIncidents } from '../../services/incidents.service';
+import { addIncidentNote, closeIncident, createIncident, IncidentReader, incidentDetail, listIncidents } from '../../services/incidents.service';
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 const actor = (req: object) => (req as { user?: { id: number } }).user?.id ?? null;
@@ -12,6 +12,7 @@ const actor = (req: object) => (req as { user?: { id: number } }).user?.id ?? nu
 export function incidentsRoutes(deps: { database: DatabaseHandle; clock: Clock }): Router {
   const router = Router();
   const db = deps.database.db;
+  const reader = new IncidentReader((id) => incidentDetail(db, id, deps.clock.now()));
 
   router.get('/incidents', async (req, res) => {
     const q = incidentsQuery.parse(req.query);
@@ -24,7 +25,7 @@ export function incidentsRoutes(deps: { database: DatabaseHandle; clock: Clock }
   });
 
   router.get('/incidents/:id', async (req, res) => {
-    res.json(await incidentDetail(db, idParam.parse(req.params).id, deps.clock.now()));
+    res.json(await reader.detail(idParam.parse(req.params).id));
   });
 
   router.post('/incidents/:id/notes', async (req, res) => {
