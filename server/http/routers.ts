@@ -22,6 +22,7 @@ import { postsRoutes } from './routes/posts.routes';
 import { repliesRoutes } from './routes/replies.routes';
 import { settingsRoutes } from './routes/settings.routes';
 import { sourcesRoutes } from './routes/sources.routes';
+import { groupsRoutes } from './routes/groups.routes';
 import { statsRoutes } from './routes/stats.routes';
 import { subjectsRoutes } from './routes/subjects.routes';
 import { supplierRoutes } from './routes/supplier.routes';
@@ -47,6 +48,7 @@ export function apiRouters(d: RouterDeps): Router[] {
     ingestRoutes({ ...d, analyzer: () => d.engines.analyzer }),
     settingsRoutes(d),
     sourcesRoutes(d),
+    groupsRoutes(d),
     issuesRoutes(d),
     alertsRoutes(d),
     casesRoutes(d),

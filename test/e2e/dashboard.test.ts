@@ -12,13 +12,15 @@ describe.skipIf(inject('browserSkipReason') !== null)('the dashboard with the de
   let browser: Browser;
   let page: Page;
   let api: Awaited<ReturnType<typeof signedInFetch>>;
+  let promptAnswer: string | null = null;
 
   beforeAll(async () => {
     const webDir = await buildDashboard();
     // A fast demo clock: history is backfilled at start, the live defect wave starts within seconds.
     [server, browser] = await Promise.all([startServerProcess({ EARSHOT_WEB_DIR: webDir, EARSHOT_DEMO: 'on', EARSHOT_DEMO_SPEED: '300', ...TEST_ADMIN }), launchBrowser()]);
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-    page.on('dialog', (d) => void d.dismiss());
+    // A prompt gets the answer a test queued; anything else is dismissed.
+    page.on('dialog', (d) => void (d.type() === 'prompt' && promptAnswer !== null ? d.accept(promptAnswer) : d.dismiss()));
     api = await signedInFetch(server.url);
     await signInPage(page, server.url, TEST_ADMIN.EARSHOT_ADMIN_EMAIL, TEST_ADMIN.EARSHOT_ADMIN_PASSWORD);
     // Wait until the backfill and the first derive pass have produced issues and alerts.
@@ -103,6 +105,23 @@ describe.skipIf(inject('browserSkipReason') !== null)('the dashboard with the de
     expect(csv.slice(1).map((l) => l.split(',')[0])).toEqual(shown);
     expect(shown).toHaveLength(4);
     await page.screenshot({ path: screenshotPath('subjects'), fullPage: false });
+  });
+
+  test('a filter saved as a group comes back with one click: all tier-1 suppliers', async () => {
+    await page.goto(`${server.url}/subjects?range=30d&kind=supplier&attr=tier%3D1`);
+    await page.getByTestId('scorecard').locator('tbody tr').first().waitFor();
+    const tierOne = await page.getByTestId('scorecard').locator('tbody tr td:first-child a').allInnerTexts();
+    expect(tierOne.length).toBe(2);
+    promptAnswer = 'Tier-1 suppliers';
+    await page.getByTestId('save-group').click();
+    await page.getByTestId('groups').getByRole('button', { name: 'Tier-1 suppliers', exact: true }).waitFor();
+    promptAnswer = null;
+    await page.goto(`${server.url}/subjects?range=30d`);
+    await page.getByTestId('scorecard').locator('tbody tr').first().waitFor();
+    expect(await page.getByTestId('scorecard').locator('tbody tr').count()).toBeGreaterThan(2);
+    await page.getByTestId('groups').getByRole('button', { name: 'Tier-1 suppliers', exact: true }).click();
+    await page.waitForURL(/attr=tier/);
+    await expect.poll(() => page.getByTestId('scorecard').locator('tbody tr td:first-child a').allInnerTexts()).toEqual(tierOne);
   });
 
   test('settings preview a draft query with matches highlighted, and the cases page renders', async () => {
