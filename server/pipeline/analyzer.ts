@@ -23,11 +23,30 @@ export interface AnalyzedPost {
 }
 
 export function analyzePosts(analyzer: PostAnalyzer, posts: NormalizedPost[]): AnalyzedPost[] {
-  return posts.map((post) => ({
+  return posts.map((post) => analyzePost(analyzer, post));
+}
+
+const SLICE = 100;
+
+/**
+ * analyzePosts in slices of 100 posts with a turn of the event loop between them (about a
+ * millisecond each), so database replies and other sources are not held up by a whole batch.
+ */
+export async function analyzePostsYielding(analyzer: PostAnalyzer, posts: NormalizedPost[]): Promise<AnalyzedPost[]> {
+  const out: AnalyzedPost[] = [];
+  for (let i = 0; i < posts.length; i += SLICE) {
+    if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    for (const post of posts.slice(i, i + SLICE)) out.push(analyzePost(analyzer, post));
+  }
+  return out;
+}
+
+function analyzePost(analyzer: PostAnalyzer, post: NormalizedPost): AnalyzedPost {
+  return {
     post,
     subjectIds: analyzer.matchSubjects(post),
     analysis: analyzer.analyze(post.text, post.lang),
     references: analyzer.references(post.text),
     dedupeKey: analyzer.dedupeKey(post.text),
-  }));
+  };
 }

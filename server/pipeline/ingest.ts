@@ -6,12 +6,12 @@
  */
 import type { Kysely } from 'kysely';
 import { rollupDeltas, type RollupInput } from '../analysis/rollups';
-import { enqueueDerive, insertPosts, linkPostSubjects, markPostsDeleted } from '../db/repositories/posts.repository';
+import { markPostsDeleted, storePosts } from '../db/repositories/posts.repository';
 import { applyRollupDeltas } from '../db/repositories/rollups.repository';
 import { saveCursor } from '../db/repositories/sources.repository';
 import type { Database } from '../db/tables';
 import type { SourceBatch } from '../sources/source';
-import { analyzePosts, type AnalyzedPost, type PostAnalyzer } from './analyzer';
+import { analyzePosts, analyzePostsYielding, type AnalyzedPost, type PostAnalyzer } from './analyzer';
 
 export const MAX_BATCH = 1000;
 
@@ -52,31 +52,97 @@ export async function ingestBatch(
     return total;
   }
 
+  return storePrepared(db, source, prepareBatch(analyzer, source, batch), now);
+}
+
+/** A batch analysed and ready to store: the analysis is plain CPU work, done apart from the write. */
+export interface PreparedBatch {
+  batch: SourceBatch;
+  /** Posts of the batch after dropping repeats within it. */
+  unique: number;
+  /** Analysed posts of the batch (matched ones only for a `matchedOnly` source). */
+  analyzed: AnalyzedPost[];
+  unmatched: number;
+}
+
+export function prepareBatch(analyzer: PostAnalyzer, source: { matchedOnly?: boolean }, batch: SourceBatch): PreparedBatch {
   const unique = dedupeWithinBatch(batch.posts).map(storable);
-  const all = analyzePosts(analyzer, unique);
+  return prepared(source, batch, unique.length, analyzePosts(analyzer, unique));
+}
+
+/** prepareBatch in slices that yield to the event loop, so the write of the previous batch goes on meanwhile. */
+export async function prepareBatchYielding(analyzer: PostAnalyzer, source: { matchedOnly?: boolean }, batch: SourceBatch): Promise<PreparedBatch> {
+  const unique = dedupeWithinBatch(batch.posts).map(storable);
+  return prepared(source, batch, unique.length, await analyzePostsYielding(analyzer, unique));
+}
+
+function prepared(source: { matchedOnly?: boolean }, batch: SourceBatch, unique: number, all: AnalyzedPost[]): PreparedBatch {
   // A broad source (a news feed) brings much that is about none of the subjects: not stored.
   const analyzed = source.matchedOnly ? all.filter((a) => a.subjectIds.length > 0) : all;
-  const byNativeId = new Map(analyzed.map((a) => [a.post.nativeId, a]));
+  return { batch, unique, analyzed, unmatched: all.length - analyzed.length };
+}
 
+/** Writes one prepared batch (at most MAX_BATCH posts) with its cursor in ONE transaction. */
+export async function storePrepared(db: Kysely<Database>, source: { id: string; kind: string }, prepared: PreparedBatch, now: Date): Promise<IngestResult> {
+  const { batch, analyzed } = prepared;
+  if (analyzed.length > MAX_BATCH) throw new Error(`a prepared batch holds at most ${MAX_BATCH} posts`);
+  const byNativeId = new Map(analyzed.map((a) => [a.post.nativeId, a]));
   return db.transaction().execute(async (trx) => {
-    const inserted = await insertPosts(trx, source.id, analyzed);
+    const inserted = await storePosts(trx, source.id, analyzed);
     const stored = inserted.map((row) => ({ id: row.id, analyzed: byNativeId.get(row.nativeId)! }));
-    await linkPostSubjects(
-      trx,
-      stored.flatMap((s) => s.analyzed.subjectIds.map((subjectId) => ({ postId: s.id, subjectId, createdAt: s.analyzed.post.createdAt }))),
-    );
     const deleted = await markPostsDeleted(trx, source.id, batch.deletes ?? [], now);
-    await applyRollupDeltas(trx, [
-      ...rollupDeltas(stored.map((s) => toRollupInput(s.analyzed))),
-      ...rollupDeltas(deleted, -1),
-    ]);
-    await enqueueDerive(
-      trx,
-      stored.filter((s) => s.analyzed.subjectIds.length > 0).map((s) => s.id),
-    );
+    await applyRollupDeltas(trx, [...rollupDeltas(stored.map((s) => toRollupInput(s.analyzed))), ...rollupDeltas(deleted, -1)]);
     await saveCursor(trx, source.id, source.kind, batch.cursor, stored.length);
-    return { stored, duplicates: analyzed.length - stored.length + (batch.posts.length - unique.length), deleted: deleted.length, unmatched: all.length - analyzed.length };
+    return {
+      stored,
+      duplicates: analyzed.length - stored.length + (batch.posts.length - prepared.unique),
+      deleted: deleted.length,
+      unmatched: prepared.unmatched,
+    };
   });
+}
+
+/**
+ * Stores batches in order, each in its own transaction with its cursor, analysing batch N+1 while
+ * batch N is written. At most one batch is being written and one analysed, so a slow database
+ * holds the producer back instead of piling batches up in memory.
+ */
+export async function ingestBatches(
+  db: Kysely<Database>,
+  analyzer: PostAnalyzer,
+  source: { id: string; kind: string; matchedOnly?: boolean },
+  batches: Iterable<SourceBatch> | AsyncIterable<SourceBatch>,
+  now: () => Date,
+  onStored?: (result: IngestResult) => void,
+): Promise<void> {
+  // The write in flight; its failure is kept (not left as an unhandled rejection) and thrown in order.
+  let writing: Promise<unknown> | null = null;
+  const settle = async () => {
+    const outcome = await writing;
+    writing = null;
+    if (outcome instanceof WriteFailure) throw outcome.error;
+  };
+  try {
+    for await (const batch of batches) {
+      if (batch.posts.length > MAX_BATCH) {
+        await settle();
+        onStored?.(await ingestBatch(db, analyzer, source, batch, now()));
+        continue;
+      }
+      const next = await prepareBatchYielding(analyzer, source, batch);
+      await settle();
+      writing = storePrepared(db, source, next, now()).then(
+        (r) => onStored?.(r),
+        (error: unknown) => new WriteFailure(error),
+      );
+    }
+  } finally {
+    await settle();
+  }
+}
+
+class WriteFailure {
+  constructor(readonly error: unknown) {}
 }
 
 function toRollupInput(a: AnalyzedPost): RollupInput {

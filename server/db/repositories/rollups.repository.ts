@@ -5,58 +5,72 @@ import type { Database } from '../tables';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** Adds deltas to the hourly rollups; distinct authors stay exact through the rollup_authors set. */
+/**
+ * Adds deltas to the hourly rollups; distinct authors stay exact through the rollup_authors set and
+ * approximate over long ranges through per-day HyperLogLog sketches. Two statements: the first
+ * inserts the authors, upserts rollups and aspects and locks the day sketches it will change; the
+ * second writes the merged sketches. Rows are locked in (subject, time) order so concurrent writers
+ * cannot deadlock.
+ */
 export async function applyRollupDeltas(db: Db, deltas: RollupDelta[]): Promise<void> {
   if (deltas.length === 0) return;
-  const newAuthors = await insertAuthors(db, deltas);
-  await updateAuthorSketches(db, deltas);
   const iso = (d: Date) => d.toISOString();
-  await sql`
-    insert into rollups as r (subject_id, bucket, posts, reposts, authors, positive, negative, neutral, unscored, score_sum)
-    select * from unnest(
-      ${deltas.map((d) => d.subjectId)}::int[], ${deltas.map((d) => iso(d.bucket))}::timestamptz[],
-      ${deltas.map((d) => d.posts)}::int[], ${deltas.map((d) => d.reposts)}::int[],
-      ${deltas.map((d) => newAuthors.get(`${d.subjectId}:${d.bucket.getTime()}`) ?? 0)}::int[],
-      ${deltas.map((d) => d.positive)}::int[], ${deltas.map((d) => d.negative)}::int[],
-      ${deltas.map((d) => d.neutral)}::int[], ${deltas.map((d) => d.unscored)}::int[],
-      ${deltas.map((d) => d.scoreSum)}::float8[])
-    on conflict (subject_id, bucket) do update set
-      posts = r.posts + excluded.posts, reposts = r.reposts + excluded.reposts, authors = r.authors + excluded.authors,
-      positive = r.positive + excluded.positive, negative = r.negative + excluded.negative,
-      neutral = r.neutral + excluded.neutral, unscored = r.unscored + excluded.unscored,
-      score_sum = r.score_sum + excluded.score_sum`.execute(db);
-
-  const aspects = deltas.flatMap((d) => [...d.aspects].map(([aspect, a]) => ({ subjectId: d.subjectId, bucket: d.bucket, aspect, ...a })));
-  if (aspects.length === 0) return;
-  await sql`
-    insert into rollup_aspects as r (subject_id, bucket, aspect, mentions, negative)
-    select * from unnest(${aspects.map((a) => a.subjectId)}::int[], ${aspects.map((a) => iso(a.bucket))}::timestamptz[],
-      ${aspects.map((a) => a.aspect)}::text[], ${aspects.map((a) => a.mentions)}::int[], ${aspects.map((a) => a.negative)}::int[])
-    on conflict (subject_id, bucket, aspect) do update set
-      mentions = r.mentions + excluded.mentions, negative = r.negative + excluded.negative`.execute(db);
-}
-
-async function insertAuthors(db: Db, deltas: RollupDelta[]): Promise<Map<string, number>> {
-  const rows = deltas.flatMap((d) => [...d.authors].map((a) => ({ s: d.subjectId, b: d.bucket.toISOString(), a })));
-  const counts = new Map<string, number>();
-  if (rows.length === 0) return counts;
-  const inserted = await sql<{ subject_id: number; bucket: Date }>`
-    insert into rollup_authors (subject_id, bucket, author_key)
-    select * from unnest(${rows.map((r) => r.s)}::int[], ${rows.map((r) => r.b)}::timestamptz[], ${rows.map((r) => r.a)}::text[])
-    on conflict do nothing
-    returning subject_id, bucket`.execute(db);
-  for (const r of inserted.rows) {
-    const key = `${r.subject_id}:${new Date(r.bucket).getTime()}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  return counts;
+  const authors = deltas.flatMap((d) => [...d.authors].map((a) => ({ s: d.subjectId, b: iso(d.bucket), a })));
+  const aspects = deltas.flatMap((d) =>
+    [...d.aspects].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([aspect, a]) => ({ subjectId: d.subjectId, bucket: iso(d.bucket), aspect, ...a })),
+  );
+  const days = authorDays(deltas);
+  const locked = await sql<{ subject_id: number; day: Date; sketch: Uint8Array }>`
+    with new_authors as (
+      insert into rollup_authors (subject_id, bucket, author_key)
+      select * from unnest(${authors.map((r) => r.s)}::int[], ${authors.map((r) => r.b)}::timestamptz[], ${authors.map((r) => r.a)}::text[])
+      on conflict do nothing
+      returning subject_id, bucket
+    ),
+    new_counts as (select subject_id, bucket, count(*)::int as n from new_authors group by subject_id, bucket),
+    rolled as (
+      insert into rollups as r (subject_id, bucket, posts, reposts, authors, positive, negative, neutral, unscored, score_sum)
+      select d.subject_id, d.bucket, d.posts, d.reposts, coalesce(c.n, 0), d.positive, d.negative, d.neutral, d.unscored, d.score_sum
+      from unnest(
+        ${deltas.map((d) => d.subjectId)}::int[], ${deltas.map((d) => iso(d.bucket))}::timestamptz[],
+        ${deltas.map((d) => d.posts)}::int[], ${deltas.map((d) => d.reposts)}::int[],
+        ${deltas.map((d) => d.positive)}::int[], ${deltas.map((d) => d.negative)}::int[],
+        ${deltas.map((d) => d.neutral)}::int[], ${deltas.map((d) => d.unscored)}::int[],
+        ${deltas.map((d) => d.scoreSum)}::float8[]
+      ) with ordinality as d(subject_id, bucket, posts, reposts, positive, negative, neutral, unscored, score_sum, n)
+      left join new_counts c using (subject_id, bucket)
+      order by d.n
+      on conflict (subject_id, bucket) do update set
+        posts = r.posts + excluded.posts, reposts = r.reposts + excluded.reposts, authors = r.authors + excluded.authors,
+        positive = r.positive + excluded.positive, negative = r.negative + excluded.negative,
+        neutral = r.neutral + excluded.neutral, unscored = r.unscored + excluded.unscored,
+        score_sum = r.score_sum + excluded.score_sum
+    ),
+    aspects as (
+      insert into rollup_aspects as r (subject_id, bucket, aspect, mentions, negative)
+      select * from unnest(${aspects.map((a) => a.subjectId)}::int[], ${aspects.map((a) => a.bucket)}::timestamptz[],
+        ${aspects.map((a) => a.aspect)}::text[], ${aspects.map((a) => a.mentions)}::int[], ${aspects.map((a) => a.negative)}::int[])
+      on conflict (subject_id, bucket, aspect) do update set
+        mentions = r.mentions + excluded.mentions, negative = r.negative + excluded.negative
+    )
+    select subject_id, day, sketch from rollup_author_days
+    where (subject_id, day) in (select * from unnest(${days.map((e) => e.subjectId)}::int[], ${days.map((e) => iso(e.day))}::timestamptz[]))
+    order by subject_id, day
+    for update`.execute(db);
+  await writeAuthorSketches(db, days, locked.rows);
 }
 
 const DAY = 86_400_000;
 
-/** Adds the batch's authors to the per-day HyperLogLog sketches (read, merge, write, under a row lock). */
-async function updateAuthorSketches(db: Db, deltas: RollupDelta[]): Promise<void> {
-  const byDay = new Map<string, { subjectId: number; day: Date; authors: Set<string> }>();
+interface AuthorDay {
+  subjectId: number;
+  day: Date;
+  authors: Set<string>;
+}
+
+/** The batch's authors per subject and UTC day, in (subject, day) order. */
+function authorDays(deltas: RollupDelta[]): AuthorDay[] {
+  const byDay = new Map<string, AuthorDay>();
   for (const d of deltas) {
     if (d.authors.size === 0) continue;
     const day = new Date(Math.floor(d.bucket.getTime() / DAY) * DAY);
@@ -65,16 +79,15 @@ async function updateAuthorSketches(db: Db, deltas: RollupDelta[]): Promise<void
     for (const a of d.authors) entry.authors.add(a);
     byDay.set(key, entry);
   }
-  if (byDay.size === 0) return;
-  const entries = [...byDay.values()].sort((a, b) => a.subjectId - b.subjectId || a.day.getTime() - b.day.getTime());
-  const existing = await sql<{ subject_id: number; day: Date; sketch: Uint8Array }>`
-    select subject_id, day, sketch from rollup_author_days
-    where (subject_id, day) in (select * from unnest(${entries.map((e) => e.subjectId)}::int[], ${entries.map((e) => e.day.toISOString())}::timestamptz[]))
-    order by subject_id, day
-    for update`.execute(db);
-  const current = new Map(existing.rows.map((r) => [`${r.subject_id}:${new Date(r.day).getTime()}`, new Uint8Array(r.sketch)]));
+  return [...byDay.values()].sort((a, b) => a.subjectId - b.subjectId || a.day.getTime() - b.day.getTime());
+}
+
+/** Adds the batch's authors to the per-day sketches read (and locked) by the caller; writes the changed ones. */
+async function writeAuthorSketches(db: Db, days: AuthorDay[], existing: Array<{ subject_id: number; day: Date; sketch: Uint8Array }>): Promise<void> {
+  if (days.length === 0) return;
+  const current = new Map(existing.map((r) => [`${r.subject_id}:${new Date(r.day).getTime()}`, new Uint8Array(r.sketch)]));
   const changed: Array<{ subjectId: number; day: Date; sketch: Uint8Array }> = [];
-  for (const e of entries) {
+  for (const e of days) {
     const key = `${e.subjectId}:${e.day.getTime()}`;
     const sketch = current.get(key) ?? emptySketch();
     let dirty = !current.has(key);
