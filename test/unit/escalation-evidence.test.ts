@@ -7,7 +7,7 @@ const input = (daily: EvidenceInput['daily']): EvidenceInput => ({
   supplier: 'Kestrel Parts',
   issue: { id: 3, label: 'hinges snapping', keyTerms: ['hinge', 'snapped'], refs: [{ type: 'part', value: 'HX-220' }], firstSeen: new Date('2026-03-01T00:00:00Z'), lastSeen: new Date('2026-03-20T10:00:00Z'), posts: 40, distinctAuthors: 31 },
   posts: [
-    { id: 2, text: 'second: lot L2231 again', author: 'bob', url: 'https://x.com/bob/status/2', createdAt: new Date('2026-03-19T00:00:00Z'), refs: [{ type: 'lot', value: 'L2231' }, { type: 'part', value: 'HX-220' }] },
+    { id: 2, text: 'second: lot L2231 again', author: 'bob', url: 'https://x.com/bob/status/2', createdAt: new Date('2026-03-19T00:00:00Z'), refs: [{ type: 'lot', value: 'L2231' }, { type: 'part', value: 'hx-220' }] },
     { id: 1, text: '=HYPERLINK("http://evil")', author: 'ann', url: null, createdAt: new Date('2026-03-18T00:00:00Z'), refs: [{ type: 'order', value: '48213' }] },
   ],
   daily,
@@ -26,7 +26,7 @@ describe('escalation evidence', () => {
     expect(buildEvidence(input(daily)).counts).toMatchObject({ last7Days: last7, prior7Days: prior7, trend, posts: 40, distinctAuthors: 31 });
   });
 
-  test('references traceable by the supplier come first and are de-duplicated; posts oldest first', () => {
+  test('references traceable by the supplier come first, de-duplicated whatever their case; posts oldest first', () => {
     const e = buildEvidence(input([]));
     expect(e.references).toEqual([
       { type: 'lot', values: ['L2231'] },

@@ -31,11 +31,12 @@ export function buildEvidence(input: EvidenceInput): Evidence {
   const last7 = within(7, 0);
   const prior7 = within(14, 7);
   const trend = last7 > prior7 * 1.25 + 1 ? 'rising' : last7 < prior7 * 0.75 - 1 ? 'falling' : 'steady';
-  const refs = new Map<string, Set<string>>();
+  // One entry per reference whatever its case (HX-220 and hx-220), in the first spelling seen.
+  const refs = new Map<string, Map<string, string>>();
   for (const r of [...input.issue.refs, ...input.posts.flatMap((p) => p.refs)]) {
-    const set = refs.get(r.type) ?? new Set<string>();
-    set.add(r.value);
-    refs.set(r.type, set);
+    const values = refs.get(r.type) ?? new Map<string, string>();
+    if (!values.has(r.value.toLowerCase())) values.set(r.value.toLowerCase(), r.value);
+    refs.set(r.type, values);
   }
   const rank = (t: string) => (REF_ORDER.includes(t) ? REF_ORDER.indexOf(t) : REF_ORDER.length);
   return {
@@ -43,7 +44,7 @@ export function buildEvidence(input: EvidenceInput): Evidence {
     supplier: input.supplier,
     issue: { id: input.issue.id, label: input.issue.label, keyTerms: input.issue.keyTerms.slice(0, 10) },
     counts: { posts: input.issue.posts, distinctAuthors: input.issue.distinctAuthors, firstSeen: input.issue.firstSeen.toISOString(), lastSeen: input.issue.lastSeen.toISOString(), last7Days: last7, prior7Days: prior7, trend },
-    references: [...refs].sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b)).map(([type, values]) => ({ type, values: [...values].sort() })),
+    references: [...refs].sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b)).map(([type, values]) => ({ type, values: [...values.values()].sort() })),
     posts: [...input.posts].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()).slice(0, MAX_POSTS).map((p) => ({ text: p.text, author: p.author, url: p.url, createdAt: p.createdAt.toISOString() })),
     daily: [...input.daily].sort((a, b) => a.day.localeCompare(b.day)),
     dueAt: input.dueAt?.toISOString() ?? null,
