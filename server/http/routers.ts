@@ -23,6 +23,7 @@ import { repliesRoutes } from './routes/replies.routes';
 import { settingsRoutes } from './routes/settings.routes';
 import { sourcesRoutes } from './routes/sources.routes';
 import { groupsRoutes } from './routes/groups.routes';
+import { exportsRoutes } from './routes/exports.routes';
 import { statsRoutes } from './routes/stats.routes';
 import { subjectsRoutes } from './routes/subjects.routes';
 import { supplierRoutes } from './routes/supplier.routes';
@@ -49,6 +50,7 @@ export function apiRouters(d: RouterDeps): Router[] {
     settingsRoutes(d),
     sourcesRoutes(d),
     groupsRoutes(d),
+    exportsRoutes(d),
     issuesRoutes(d),
     alertsRoutes(d),
     casesRoutes(d),

@@ -104,6 +104,10 @@ describe.skipIf(inject('browserSkipReason') !== null)('the dashboard with the de
     expect(csv[0]).toMatch(/^subject,kind/);
     expect(csv.slice(1).map((l) => l.split(',')[0])).toEqual(shown);
     expect(shown).toHaveLength(4);
+    // The export is in the audit log, with the file and the number of rows.
+    await expect
+      .poll(async () => ((await (await api('/api/audit?action=export')).json()) as { entries: Array<{ targetId: string | null; details: { rows?: number } }> }).entries.map((e) => [e.targetId, e.details.rows]))
+      .toContainEqual([expect.stringMatching(/^earshot-scorecard-30d\.csv$/), 4]);
     await page.screenshot({ path: screenshotPath('subjects'), fullPage: false });
   });
 

@@ -104,6 +104,21 @@ describeEachDatabase('sources from Settings and the API', (db) => {
     expect((await admin.call('DELETE', '/api/sources/mastodon:fosstodon')).status).toBe(404);
     const row = await db().db.selectFrom('source_state').select('id').where('id', '=', 'mastodon:fosstodon').executeTakeFirst();
     expect(row).toBeUndefined();
+    const log = await db().db.selectFrom('audit_log').select(['action', 'details']).where('target_type', '=', 'source').orderBy('id').execute();
+    expect(log.map((l) => [l.action, (l.details as { change: string }).change])).toEqual([
+      ['credential.changed', 'added'],
+      ['settings.changed', 'paused'],
+      ['settings.changed', 'resumed'],
+      ['credential.changed', 'removed'],
+    ]);
+    expect(JSON.stringify(log)).not.toContain('mastodon-token-5f2a9c');
+  });
+
+  test('a CSV export is recorded in the audit log by whoever made it', async () => {
+    expect((await analyst.call('POST', '/api/audit/exports', { file: 'earshot-scorecard-30d.csv', rows: 4 })).status).toBe(204);
+    expect((await analyst.call('POST', '/api/audit/exports', { file: '', rows: -1 })).status).toBe(400);
+    const entry = await db().db.selectFrom('audit_log').select(['action', 'target_id', 'details']).where('action', '=', 'export').executeTakeFirstOrThrow();
+    expect(entry).toMatchObject({ target_id: 'earshot-scorecard-30d.csv', details: { rows: 4 } });
   });
 });
 

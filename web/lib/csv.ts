@@ -13,7 +13,15 @@ export function toCsv(header: string[], rows: unknown[][]): string {
   return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 
+let exportListener: ((filename: string, rows: number) => void) | null = null;
+
+/** Called with every download (the shell reports it to the server's audit log). */
+export function onCsvExport(listener: (filename: string, rows: number) => void): void {
+  exportListener = listener;
+}
+
 export function downloadCsv(filename: string, header: string[], rows: unknown[][]): void {
+  exportListener?.(filename, rows.length);
   const url = URL.createObjectURL(new Blob([toCsv(header, rows)], { type: 'text/csv;charset=utf-8' }));
   const a = document.createElement('a');
   a.href = url;

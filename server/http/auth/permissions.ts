@@ -44,6 +44,8 @@ export const permissions: Readonly<Record<string, Rule>> = {
   'DELETE /api/users/:id/sessions': sessionOnly(['admin']),
   'POST /api/users/:id/password': sessionOnly(['admin']),
   'GET /api/audit': { roles: ['admin'], scopes: ['read', 'write'] },
+  // Every staff member who can export a table records that they did.
+  'POST /api/audit/exports': sessionOnly(STAFF),
   // Alert targets hold webhook URLs (a Slack URL is itself a credential): not for every reader.
   'GET /api/settings/alert-targets': { roles: ['admin', 'analyst'], scopes: ['read', 'write'] },
   'PUT /api/settings/alert-targets': write(),
