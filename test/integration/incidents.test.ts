@@ -12,6 +12,7 @@ import { candidatesQuery, authorsSeenBefore } from '../../server/db/repositories
 import { createApp } from '../../server/http/app';
 import { incidentsRoutes } from '../../server/http/routes/incidents.routes';
 import { createLogger } from '../../server/logger';
+import { EventHub } from '../../server/pipeline/events';
 import { ingestBatch } from '../../server/pipeline/ingest';
 import type { NormalizedPost } from '../../server/sources/source';
 import { Client, makeUser, sessionFor } from '../support/auth-app';
@@ -31,9 +32,13 @@ describeEachDatabase('incidents', (db) => {
   const ingest = (posts: NormalizedPost[]) => ingestBatch(db().db, wordAnalyzer({}), { id: 'test', kind: 'test' }, { posts, cursor: null }, now);
   const by = (author: string, over: Partial<NormalizedPost> & { nativeId: string }) => makePost({ author: { id: author, handle: author, name: null, followers: 100 }, ...over });
 
+  const events = new EventHub();
+  const published: Array<{ type: string; payload: unknown }> = [];
+  events.subscribe((e) => published.push(e));
+
   beforeAll(async () => {
     const database = db();
-    const app = createApp({ database, logger: createLogger('silent'), version: 't', sourceHealth: () => [], webDir: null, auth: { database, now: () => now }, routers: [incidentsRoutes({ database, clock })] });
+    const app = createApp({ database, logger: createLogger('silent'), version: 't', sourceHealth: () => [], webDir: null, auth: { database, now: () => now }, routers: [incidentsRoutes({ database, clock, events })] });
     server = await listenOnFreePort(app);
     admin = new Client(server.url);
     const a = await makeUser(database, 'admin');
@@ -119,6 +124,8 @@ describeEachDatabase('incidents', (db) => {
     const r = await admin.call('POST', `/api/incidents/${id}/notes`, { text: 'Press line agreed with comms.' });
     expect(r.status).toBe(201);
     expect(incidentDetail.parse(r.body).notes.map((n) => n.text)).toEqual(['Press line agreed with comms.']);
+    // Other open war rooms hear of it at once.
+    expect(published).toContainEqual({ type: 'incident', payload: { id, change: 'note' } });
     expect((await viewer.call('POST', `/api/incidents/${id}/notes`, { text: 'hi' })).status).toBe(403);
     expect((await viewer.call('POST', `/api/incidents/${id}/close`)).status).toBe(403);
     const seen = incidentDetail.parse((await viewer.call('GET', `/api/incidents/${id}`)).body);

@@ -3,13 +3,14 @@ import { z } from 'zod';
 import { incidentCreate, incidentNoteCreate, incidentsQuery } from '../../../shared/api/incidents';
 import type { Clock } from '../../clock';
 import type { DatabaseHandle } from '../../db/database';
+import type { EventHub } from '../../pipeline/events';
 import { addIncidentNote, closeIncident, createIncident, IncidentReader, incidentDetail, listIncidents } from '../../services/incidents.service';
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 const actor = (req: object) => (req as { user?: { id: number } }).user?.id ?? null;
 
 /** Incident mode (war room): list, start, read (timeline, stories, voices, top posts, notes), note, close. */
-export function incidentsRoutes(deps: { database: DatabaseHandle; clock: Clock }): Router {
+export function incidentsRoutes(deps: { database: DatabaseHandle; clock: Clock; events: EventHub }): Router {
   const router = Router();
   const db = deps.database.db;
   const reader = new IncidentReader((id) => incidentDetail(db, id, deps.clock.now()));
@@ -32,12 +33,14 @@ export function incidentsRoutes(deps: { database: DatabaseHandle; clock: Clock }
     const { id } = idParam.parse(req.params);
     const { text } = incidentNoteCreate.parse(req.body);
     await addIncidentNote(db, id, text, actor(req), deps.clock.now());
+    deps.events.publish('incident', { id, change: 'note' });
     res.status(201).json(await incidentDetail(db, id, deps.clock.now()));
   });
 
   router.post('/incidents/:id/close', async (req, res) => {
     const { id } = idParam.parse(req.params);
     await closeIncident(db, id, actor(req), deps.clock.now());
+    deps.events.publish('incident', { id, change: 'closed' });
     res.json(await incidentDetail(db, id, deps.clock.now()));
   });
   return router;
