@@ -162,9 +162,11 @@ export async function createDraft(db: Kysely<Database>, input: { caseId: number;
 export async function editDraft(db: Kysely<Database>, id: number, body: string, actor: Actor, now: Date): Promise<ReplyView> {
   return db.transaction().execute(async (trx) => {
     const r = await mustGet(trx, id);
-    const editable: ReplyStatus[] = ['draft', 'rejected'];
+    // A failed send posted nothing, so its text may change too. An edit voids the approval and the
+    // idempotency key: the new text is a new reply to approve and to send.
+    const editable: ReplyStatus[] = ['draft', 'rejected', 'failed'];
     if (!editable.includes(r.status)) throw wrongState(r, 'edited');
-    const row = await replies.moveReply(trx, id, editable, { body, status: 'draft', updated_at: now });
+    const row = await replies.moveReply(trx, id, editable, { body, status: 'draft', approver_id: null, idempotency_key: null, sending_at: null, updated_at: now });
     if (!row) throw wrongState(await mustGet(trx, id), 'edited');
     await recordStep(trx, row, 'reply.edited', actor, now, { body });
     return toView(row);

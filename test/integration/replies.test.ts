@@ -233,6 +233,25 @@ describeEachDatabase('replies', (db) => {
     expect((await auditFor(a.id)).map((e) => e.action).filter((x) => x === 'reply.failed')).toHaveLength(2);
   });
 
+  test('a reply whose send failed can be edited: the edit needs approval again and goes out under a new key', async () => {
+    const c = await newCase(complaint);
+    const a = await approved(c.id, 'Hi @ann.bsky.social, order 48213: first wording.');
+    pds.failNext('createRecord', { status: 400, body: { error: 'InvalidRequest', message: 'Invalid app.bsky.feed.post record' } });
+    expect((await as.approver.call('POST', `/api/replies/${a.id}/send`)).status).toBe(502);
+    const firstKey = (await db().db.selectFrom('replies').select('idempotency_key').where('id', '=', a.id).executeTakeFirstOrThrow()).idempotency_key;
+    expect(firstKey).toMatch(/^[2-7a-z]{13}$/);
+    const edited = replyView.parse(await ok(as.responder, 'PATCH', `/replies/${a.id}`, { body: 'Hi @ann.bsky.social, order 48213: second wording.' }));
+    expect(edited).toMatchObject({ status: 'draft', approverId: null });
+    expect((await as.approver.call('POST', `/api/replies/${a.id}/send`)).body).toMatchObject({ error: { code: 'needs_approval' } });
+    await ok(as.responder, 'POST', `/replies/${a.id}/submit`);
+    await ok(as.approver, 'POST', `/replies/${a.id}/approve`);
+    const before = pds.created.length;
+    const sent = replyView.parse(await ok(as.approver, 'POST', `/replies/${a.id}/send`));
+    expect(pds.created.length - before).toBe(1);
+    expect(pds.created.at(-1)!.value.text).toBe('Hi @ann.bsky.social, order 48213: second wording.');
+    expect(sent.sentId?.endsWith(`/${firstKey}`)).toBe(false);
+  });
+
   test('an expired session signs in again and the reply still goes out once; a wrong app password fails clearly', async () => {
     const c = await newCase(complaint);
     const a = await approved(c.id, 'Hi @ann.bsky.social, your refund for order 48213 is on its way.');
