@@ -81,4 +81,12 @@ describeEachDatabase('ingestBatches', (db) => {
     const links = await sql<{ n: number }>`select count(*)::int as n from post_subjects where post_id = ${second}`.execute(db().db);
     expect(links.rows[0]!.n).toBe(0);
   });
+
+  test('a lone surrogate in hostile text is stored as U+FFFD, as the text driver did, not allowed to fail the batch', async () => {
+    const hostile = makePost({ nativeId: 's1', text: 'acme \ud800 broke \\ud800 literally', author: { id: 'x\udc00', handle: '\ud83d', name: null, followers: null } });
+    const r = await ingestBatch(db().db, analyzer, { id: 'surrogates', kind: 'test' }, { posts: [hostile], cursor: { s: 1 } }, now());
+    expect(r.stored).toHaveLength(1);
+    const row = await db().db.selectFrom('posts').select(['text', 'author_id', 'author_handle']).where('source', '=', 'surrogates').executeTakeFirstOrThrow();
+    expect(row).toEqual({ text: 'acme \ufffd broke \\ud800 literally', author_id: 'x\ufffd', author_handle: '\ufffd' });
+  });
 });
