@@ -13,6 +13,7 @@ import type { RulesResult } from './rules';
 export const DENSE = [
   'rules compound', 'rules positive', 'rules negative', 'domain complaints', 'emoji', 'negations', 'exclamations', 'questions',
   'last verdict', 'senticon positive', 'senticon negative', 'pattern polarity', 'links', 'caps words', 'elongations',
+  'vader positive', 'vader negative',
 ] as const;
 
 export interface FeatureBuffer {
@@ -31,8 +32,8 @@ export function createBuffer(): FeatureBuffer {
   return { idx: new Int32Array(CAPACITY), val: new Float32Array(CAPACITY), n: 0, tokenFeature: new Int32Array(2048) };
 }
 
-/** Extra lexicons: word -> [SentiCon polarity, Pattern polarity], both in [-1, 1]. */
-export type ExtraLexicon = Map<string, readonly [number, number]>;
+/** Extra lexicons: word -> [SentiCon polarity, Pattern polarity, VADER valence / 4], each in [-1, 1]. */
+export type ExtraLexicon = Map<string, readonly [number, number, number]>;
 
 const SEED_WORD = 0x811c9dc5;
 const SEED_NEG = 0x2f6b1a3d;
@@ -92,6 +93,8 @@ export function extractFeatures(tokens: Token[], rules: RulesResult, extra: Extr
   let sentiPos = 0;
   let sentiNeg = 0;
   let pattern = 0;
+  let vaderPos = 0;
+  let vaderNeg = 0;
   let links = 0;
   let caps = 0;
   let elongations = 0;
@@ -123,6 +126,9 @@ export function extractFeatures(tokens: Token[], rules: RulesResult, extra: Extr
         if (s > 0) sentiPos += s;
         else sentiNeg -= s;
         pattern += negated ? -e[1] : e[1];
+        const v = negated ? -e[2] : e[2];
+        if (v > 0) vaderPos += v;
+        else vaderNeg -= v;
       }
       // Character 3-5-grams of "<word>": spelling variants and unseen inflections share them.
       const w = t.norm;
@@ -143,6 +149,14 @@ export function extractFeatures(tokens: Token[], rules: RulesResult, extra: Extr
         }
       }
     } else if (t.kind === 'url') links++;
+    else if (t.kind === 'emoticon') {
+      // VADER's lexicon knows hundreds of emoticons the rules do not.
+      const e = extra.get(t.norm);
+      if (e) {
+        if (e[2] > 0) vaderPos += e[2];
+        else vaderNeg -= e[2];
+      }
+    }
   }
   idx[n] = mix(prev, SEED_KIND + 9) & mask;
   val[n++] = 1;
@@ -169,6 +183,8 @@ export function extractFeatures(tokens: Token[], rules: RulesResult, extra: Extr
     links > 0 ? 1 : 0,
     Math.min(1, caps / 3),
     Math.min(1, elongations / 2),
+    vaderPos / (vaderPos + 1),
+    vaderNeg / (vaderNeg + 1),
   ]);
   for (let k = 0; k < dense.length; k++) {
     idx[n] = d + k;

@@ -18,8 +18,8 @@ export interface ModelFile {
   /** Dense feature weights, [k*3 + c]. */
   dense: number[];
   bias: number[];
-  /** word -> [SentiCon, Pattern] polarity. */
-  lexicon: Record<string, [number, number]>;
+  /** word -> [SentiCon, Pattern, VADER / 4] polarity. */
+  lexicon: Record<string, [number, number, number]>;
   /** How the final score mixes the two layers: score = rules * w + (p+ - p-) * (1 - w). */
   rulesWeight: number;
   /** The label is argmax(log p + offsets ± gamma * rules compound), tuned for macro-averaged recall. */
@@ -53,7 +53,10 @@ export function decodeModel(file: ModelFile): Model {
   }
   for (let i = 0; i < file.dense.length && i < DENSE.length * 3; i++) weights[size * 3 + i] = file.dense[i]!;
   const extra: ExtraLexicon = new Map();
-  for (const w in file.lexicon) extra.set(w, file.lexicon[w]!);
+  for (const w in file.lexicon) {
+    const e = file.lexicon[w]!;
+    extra.set(w, [e[0], e[1], e[2] ?? 0]);
+  }
   return {
     bits: file.bits,
     weights,
