@@ -25,6 +25,16 @@ describe('the demo scenario', () => {
     }
   });
 
+  test("each incident reports its first emitted post, which comes at or after onset and within the onset's hour or the next", () => {
+    for (const inc of scenario.incidents) {
+      const first = scenario.posts.find((p) => p.truth.incidentId === inc.id);
+      expect(inc.firstPostAt).toEqual(first?.post.createdAt);
+      const lag = (inc.firstPostAt?.getTime() ?? Infinity) - inc.onset.getTime();
+      expect(lag).toBeGreaterThanOrEqual(0);
+      expect(lag).toBeLessThan(2 * 3_600_000);
+    }
+  });
+
   test('nights are quieter than afternoons', () => {
     const byHour = new Array(24).fill(0);
     for (const p of scenario.posts) byHour[p.post.createdAt.getUTCHours()]++;

@@ -136,7 +136,7 @@ export function issueEmerging(ctx: IssueContext, v: SeriesView, thr: Thresholds,
 /** An established issue gaining distinct authors much faster than its own recent rate. */
 export function issueAccelerating(ctx: IssueContext, v: SeriesView, thr: Thresholds): Signal | null {
   // Background issues drift (merges, morning ramps): the strict subject thresholds apply, with at least a doubling.
-  const strict = { ...thr, minAuthors: thr.issueMinAuthors, minRatio: Math.max(2, thr.minRatio) };
+  const strict = { ...thr, alpha: thr.accelAlpha, minAuthors: thr.issueMinAuthors, minRatio: Math.max(2, thr.minRatio) };
   const b = bestCountWindow(v, strict, [3, 12], 0);
   if (!b) return null;
   const summary = `issue "${ctx.label ?? ctx.issueId}" accelerating: ${b.w.authors} distinct authors in ${duration(b.w.buckets * v.bucketMs)}, usually ${round(b.w.expected, 1)}`;

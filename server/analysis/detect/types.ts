@@ -37,6 +37,8 @@ export interface Thresholds {
    * nothing and is tested only while young, and `minAuthors` already guards it.
    */
   issueAlpha: number;
+  /** The same for an established issue drawing authors faster than its own rate. */
+  accelAlpha: number;
   minAuthors: number;
   /** Distinct authors a new issue needs in its window. */
   issueMinAuthors: number;
@@ -48,9 +50,9 @@ export interface Thresholds {
 }
 
 export const thresholds: Record<Sensitivity, Thresholds> = {
-  low: { alpha: 1e-7, issueAlpha: 1e-5, minAuthors: 8, issueMinAuthors: 6, minRatio: 3, minScored: 20, minShareRise: 0.25 },
-  normal: { alpha: 1e-5, issueAlpha: 1e-3, minAuthors: 5, issueMinAuthors: 4, minRatio: 2, minScored: 12, minShareRise: 0.2 },
-  high: { alpha: 1e-3, issueAlpha: 1e-2, minAuthors: 3, issueMinAuthors: 3, minRatio: 1.5, minScored: 8, minShareRise: 0.12 },
+  low: { alpha: 1e-7, issueAlpha: 1e-5, accelAlpha: 1e-7, minAuthors: 8, issueMinAuthors: 6, minRatio: 3, minScored: 20, minShareRise: 0.25 },
+  normal: { alpha: 1e-4, issueAlpha: 1e-2, accelAlpha: 1e-5, minAuthors: 5, issueMinAuthors: 4, minRatio: 2, minScored: 12, minShareRise: 0.2 },
+  high: { alpha: 1e-3, issueAlpha: 1e-2, accelAlpha: 1e-3, minAuthors: 3, issueMinAuthors: 3, minRatio: 1.5, minScored: 8, minShareRise: 0.12 },
 };
 
 /** A condition that holds now: the lifecycle turns it into an alert, or updates the open one. */

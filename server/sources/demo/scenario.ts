@@ -26,6 +26,13 @@ export interface Incident {
   label: string;
   issueKey: string;
   onset: Date;
+  /**
+   * When the incident's first post was actually emitted (null when it emitted none). Posts are drawn
+   * hour by hour at the rate of the hour's middle, so the first one comes 0-60 min after `onset`
+   * (an onset in an hour's second half emits nothing before the next hour): before it there is
+   * nothing to observe, which is why detection delay is measured from here.
+   */
+  firstPostAt: Date | null;
   end: Date;
   references: string[];
   expectedPolarity: 'negative' | 'positive';
@@ -226,6 +233,7 @@ function toIncident(spec: IncidentSpec, i: number): Incident {
     label: v.label,
     issueKey: v.issueKey,
     onset: spec.onset,
+    firstPostAt: null,
     end: new Date(spec.onset.getTime() + DURATION),
     references: v.references,
     expectedPolarity: v.polarity === 'positive' ? 'positive' : 'negative',
@@ -242,5 +250,12 @@ export interface Scenario {
 export function generateScenario(options: ScenarioOptions): Scenario {
   if (!Number.isFinite(options.days)) throw new Error('generateScenario needs a finite number of days; use iterateScenarioPosts');
   const specs = (options.incidents ?? defaultIncidents(options.seed, options.start, options.days)).slice().sort((a, b) => a.onset.getTime() - b.onset.getTime());
-  return { subjects: DEMO_SUBJECTS, incidents: specs.map(toIncident), posts: [...iterateScenarioPosts({ ...options, incidents: specs })] };
+  const posts = [...iterateScenarioPosts({ ...options, incidents: specs })];
+  const first = new Map<string, Date>();
+  for (const p of posts) if (p.truth.incidentId !== null && !first.has(p.truth.incidentId)) first.set(p.truth.incidentId, p.post.createdAt);
+  const incidents = specs.map((s, i) => {
+    const inc = toIncident(s, i);
+    return { ...inc, firstPostAt: first.get(inc.id) ?? null };
+  });
+  return { subjects: DEMO_SUBJECTS, incidents, posts };
 }
