@@ -12,6 +12,8 @@ import {
   type GroupPost,
   type GroupingState,
 } from '../../server/analysis/issues';
+import { normalizeText } from '../../server/analysis/issues/text';
+import { conceptsIn } from '../../server/analysis/issues/vocabulary';
 
 const T0 = Date.UTC(2026, 3, 1, 9);
 const MIN = 60_000;
@@ -51,6 +53,23 @@ describe('the same problem in different words joins one issue', () => {
     const { ids } = group([...BACKGROUND, a, b]);
     expect(ids[4]).not.toBeNull();
     expect(ids[5]).toBe(ids[4]);
+  });
+});
+
+describe('a problem word in a form its pattern does not list still names the problem', () => {
+  test.each([
+    ['the table arrived scratched', 'there is a long scratch across the top'],
+    ['the bottle was leaking in the box', 'the bottle leaks everywhere'],
+    ['the shipment was delayed again', 'another delay on my shipment'],
+  ])('"%s" ~ "%s"', (a, b) => {
+    const { ids } = group([...BACKGROUND, a, b]);
+    expect(ids[4]).not.toBeNull();
+    expect(ids[5]).toBe(ids[4]);
+  });
+
+  test('an adverb is not the adjective it comes from ("lately" is not "late")', () => {
+    expect(conceptsIn(normalizeText('lately the app is fine'))).not.toContain('late');
+    expect(conceptsIn(normalizeText('the parcel is late'))).toContain('late');
   });
 });
 

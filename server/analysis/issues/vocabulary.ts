@@ -7,6 +7,8 @@
  * contractions expanded: "has not arrived").
  */
 
+import { stem } from './text';
+
 export type ConceptKind = 'problem' | 'object';
 
 export interface Concept {
@@ -184,6 +186,47 @@ export const CONCEPTS: Concept[] = [
 
 const BY_ID = new Map(CONCEPTS.map((c) => [c.id, c]));
 
+/** The top-level alternatives of a `w(...)` pattern's source (`\b(?:a|b c|d(?:e|f))\b` -> a, b c, d(?:e|f)). */
+function alternatives(source: string): string[] {
+  const body = source.replace(/^\\b\(\?:/, '').replace(/\)\\b$/, '');
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of body) {
+    if (ch === '(') depth++;
+    if (ch === ')') depth--;
+    if (ch === '|' && depth === 0) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}
+
+/**
+ * Stem -> problems named by a single word of that stem. The patterns list the forms their authors
+ * thought of ("scratched", "leaking"); matching stems too finds the other inflections ("a scratch",
+ * "it leaks", "the delay") without listing each.
+ */
+const PROBLEM_STEMS: Map<string, string[]> = (() => {
+  const map = new Map<string, string[]>();
+  for (const c of CONCEPTS) {
+    if (c.kind !== 'problem') continue;
+    for (const re of c.patterns) {
+      for (const alt of alternatives(re.source)) {
+        const word = /^[a-z]+(?:s\?)?$/.test(alt) ? alt.replace(/s\?$/, '') : null;
+        if (word === null || word.length < 4) continue;
+        const key = stem(word);
+        const ids = map.get(key) ?? [];
+        if (!ids.includes(c.id)) ids.push(c.id);
+        map.set(key, ids);
+      }
+    }
+  }
+  return map;
+})();
+
 export function conceptById(id: string): Concept | undefined {
   return BY_ID.get(id);
 }
@@ -193,8 +236,14 @@ export function conceptById(id: string): Concept | undefined {
  * @example conceptsIn(normalizeText('my parcel never arrived')) // ['late', 'delivery']
  */
 export function conceptsIn(normalized: string): string[] {
+  const byStem = new Set<string>();
+  for (const word of normalized.split(' ')) {
+    // "lately" is not "late": adverbs keep their own meaning.
+    if (word.endsWith('ly')) continue;
+    for (const id of PROBLEM_STEMS.get(stem(word)) ?? []) byStem.add(id);
+  }
   const out: string[] = [];
-  for (const c of CONCEPTS) if (c.patterns.some((p) => p.test(normalized))) out.push(c.id);
+  for (const c of CONCEPTS) if (byStem.has(c.id) || c.patterns.some((p) => p.test(normalized))) out.push(c.id);
   return out;
 }
 
