@@ -41,6 +41,27 @@ export function hourBucket(at: Date): Date {
  */
 export function rollupDeltas(posts: RollupInput[], sign: 1 | -1 = 1): RollupDelta[] {
   const byKey = new Map<string, RollupDelta>();
+  accumulate(byKey, posts, sign);
+  return sorted(byKey);
+}
+
+/**
+ * One delta per (subject, hour) for a batch that both adds and deletes posts: the upsert that
+ * applies them may touch each rollup row only once per statement.
+ * @example rollupChanges([post], [sameHourDeletedPost]) // one delta with posts 0
+ */
+export function rollupChanges(added: RollupInput[], removed: RollupInput[]): RollupDelta[] {
+  const byKey = new Map<string, RollupDelta>();
+  accumulate(byKey, added, 1);
+  accumulate(byKey, removed, -1);
+  return sorted(byKey);
+}
+
+function sorted(byKey: Map<string, RollupDelta>): RollupDelta[] {
+  return [...byKey.values()].sort((a, b) => a.subjectId - b.subjectId || a.bucket.getTime() - b.bucket.getTime());
+}
+
+function accumulate(byKey: Map<string, RollupDelta>, posts: RollupInput[], sign: 1 | -1): void {
   for (const p of posts) {
     const bucket = hourBucket(p.createdAt);
     for (const subjectId of p.subjectIds) {
@@ -78,5 +99,4 @@ export function rollupDeltas(posts: RollupInput[], sign: 1 | -1 = 1): RollupDelt
       }
     }
   }
-  return [...byKey.values()].sort((a, b) => a.subjectId - b.subjectId || a.bucket.getTime() - b.bucket.getTime());
 }

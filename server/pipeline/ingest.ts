@@ -5,7 +5,7 @@
  * a crash after it leaves the new cursor. Inserts are idempotent on (source, native_id).
  */
 import type { Kysely } from 'kysely';
-import { rollupDeltas, type RollupInput } from '../analysis/rollups';
+import { rollupChanges, type RollupInput } from '../analysis/rollups';
 import { markPostsDeleted, storePosts } from '../db/repositories/posts.repository';
 import { applyRollupDeltas } from '../db/repositories/rollups.repository';
 import { saveCursor } from '../db/repositories/sources.repository';
@@ -91,7 +91,8 @@ export async function storePrepared(db: Kysely<Database>, source: { id: string; 
     const inserted = await storePosts(trx, source.id, analyzed);
     const stored = inserted.map((row) => ({ id: row.id, analyzed: byNativeId.get(row.nativeId)! }));
     const deleted = await markPostsDeleted(trx, source.id, batch.deletes ?? [], now);
-    await applyRollupDeltas(trx, [...rollupDeltas(stored.map((s) => toRollupInput(s.analyzed))), ...rollupDeltas(deleted, -1)]);
+    // One delta per (subject, hour) even when the batch adds and deletes posts in the same hour.
+    await applyRollupDeltas(trx, rollupChanges(stored.map((s) => toRollupInput(s.analyzed)), deleted));
     await saveCursor(trx, source.id, source.kind, batch.cursor, stored.length);
     return {
       stored,

@@ -79,6 +79,16 @@ describeEachDatabase('ingestBatch', (db) => {
     expect([rollup.posts, rollup.negative]).toEqual([0, 0]);
   });
 
+  test('one batch that adds a post and deletes another of the same subject and hour is stored, not refused', async () => {
+    const at = new Date('2026-03-05T09:00:00Z');
+    await ingestBatch(db().db, analyzer, source, { posts: [makePost({ nativeId: '40', text: 'bad acme', createdAt: at })], cursor: null }, now);
+    const r = await ingestBatch(db().db, analyzer, source, { posts: [makePost({ nativeId: '41', text: 'good acme', createdAt: new Date(at.getTime() + 60_000) })], deletes: ['40'], cursor: { n: 41 } }, now);
+    expect([r.stored.length, r.deleted]).toEqual([1, 1]);
+    const rollup = await db().db.selectFrom('rollups').selectAll().where('bucket', '=', at).executeTakeFirstOrThrow();
+    expect([rollup.posts, rollup.negative, rollup.positive]).toEqual([1, 0, 1]);
+    expect(await loadCursor(db().db, source.id)).toEqual({ n: 41 });
+  });
+
   test('a NUL byte in a post is dropped, not allowed to fail the whole batch', async () => {
     const r = await ingestBatch(db().db, analyzer, source, { posts: [makePost({ nativeId: 'nul1', text: 'acme\u0000 bad', author: { id: 'n', handle: 'x\u0000y', name: null, followers: null } }), makePost({ nativeId: 'nul2', text: 'acme fine' })], cursor: null }, now);
     expect(r.stored).toHaveLength(2);
