@@ -41,6 +41,7 @@ export const api = {
   get: <T extends z.ZodType>(path: string, schema: T, signal?: AbortSignal) => request('GET', path, schema, undefined, signal),
   post: <T extends z.ZodType>(path: string, schema: T, body: unknown) => request('POST', path, schema, body),
   patch: <T extends z.ZodType>(path: string, schema: T, body: unknown) => request('PATCH', path, schema, body),
+  put: <T extends z.ZodType>(path: string, schema: T, body: unknown) => request('PUT', path, schema, body),
   delete: <T extends z.ZodType>(path: string, schema: T) => request('DELETE', path, schema),
 };
 

@@ -51,8 +51,10 @@ export function accountDraft(network: ReplyNetwork, saved?: { handle: string; ba
   };
 }
 
+export type SecretField = 'accessToken' | 'appKey' | 'appSecret' | 'accessSecret' | 'identifier' | 'appPassword';
+
 /** The secret fields the form shows for a network (and X auth mode), in order. */
-export function secretFields(d: Pick<AccountDraft, 'network' | 'xAuth'>): Array<keyof AccountDraft & string> {
+export function secretFields(d: Pick<AccountDraft, 'network' | 'xAuth'>): SecretField[] {
   if (d.network === 'bluesky') return ['identifier', 'appPassword'];
   if (d.network === 'x' && d.xAuth === 'oauth1') return ['appKey', 'appSecret', 'accessToken', 'accessSecret'];
   return ['accessToken'];
