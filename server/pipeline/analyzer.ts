@@ -22,8 +22,15 @@ export interface AnalyzedPost {
   dedupeKey: string;
 }
 
+/**
+ * Analyses a batch. Copies of one text (reposts carrying the original's words, the same message from
+ * many accounts) are scored once per batch: the text's analysis, references and dedupe key depend
+ * on the text and language alone. Subject matching also reads the author, so it runs per post. The
+ * cache lives for one batch only, so a reloaded analyzer (new corrections) is never served stale.
+ */
 export function analyzePosts(analyzer: PostAnalyzer, posts: NormalizedPost[]): AnalyzedPost[] {
-  return posts.map((post) => analyzePost(analyzer, post));
+  const seen: TextCache = new Map();
+  return posts.map((post) => analyzePost(analyzer, post, seen));
 }
 
 const SLICE = 100;
@@ -33,20 +40,24 @@ const SLICE = 100;
  * millisecond each), so database replies and other sources are not held up by a whole batch.
  */
 export async function analyzePostsYielding(analyzer: PostAnalyzer, posts: NormalizedPost[]): Promise<AnalyzedPost[]> {
+  const seen: TextCache = new Map();
   const out: AnalyzedPost[] = [];
   for (let i = 0; i < posts.length; i += SLICE) {
     if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-    for (const post of posts.slice(i, i + SLICE)) out.push(analyzePost(analyzer, post));
+    for (const post of posts.slice(i, i + SLICE)) out.push(analyzePost(analyzer, post, seen));
   }
   return out;
 }
 
-function analyzePost(analyzer: PostAnalyzer, post: NormalizedPost): AnalyzedPost {
-  return {
-    post,
-    subjectIds: analyzer.matchSubjects(post),
-    analysis: analyzer.analyze(post.text, post.lang),
-    references: analyzer.references(post.text),
-    dedupeKey: analyzer.dedupeKey(post.text),
-  };
+type TextAnalysis = Pick<AnalyzedPost, 'analysis' | 'references' | 'dedupeKey'>;
+type TextCache = Map<string, TextAnalysis>;
+
+function analyzePost(analyzer: PostAnalyzer, post: NormalizedPost, seen: TextCache): AnalyzedPost {
+  const key = `${post.lang ?? ''}\u0000${post.text}`;
+  let text = seen.get(key);
+  if (!text) {
+    text = { analysis: analyzer.analyze(post.text, post.lang), references: analyzer.references(post.text), dedupeKey: analyzer.dedupeKey(post.text) };
+    seen.set(key, text);
+  }
+  return { post, subjectIds: analyzer.matchSubjects(post), ...text };
 }
