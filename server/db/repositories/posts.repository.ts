@@ -57,18 +57,17 @@ export async function storePosts(db: Db, source: string, posts: AnalyzedPost[]):
       on conflict (source, native_id) do nothing
       returning id, native_id, created_at
     ),
+    -- The ids are new, so neither insert can conflict: no ON CONFLICT (and its speculative insertion).
     linked as (
       insert into post_subjects (post_id, subject_id, created_at)
       select i.id, l.subject_id, i.created_at
-      from unnest(${links.map((l) => l[0])}::text[], ${links.map((l) => l[1])}::int[]) as l(native_id, subject_id)
+      from (select distinct * from unnest(${links.map((l) => l[0])}::text[], ${links.map((l) => l[1])}::int[])) as l(native_id, subject_id)
       join inserted i using (native_id)
-      on conflict do nothing
       returning post_id
     ),
     queued as (
       insert into derive_queue (post_id)
       select distinct post_id from linked
-      on conflict do nothing
     )
     select id, native_id from inserted`.execute(db);
   return result.rows.map((r) => ({ id: r.id, nativeId: r.native_id }));
