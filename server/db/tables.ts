@@ -194,6 +194,7 @@ export interface Database {
     updated_at: DefaultTimestamp;
   };
   case_links: { case_id: number; post_id: number | null; record_id: number | null; created_at: DefaultTimestamp };
+  case_rule_matches: { rule_id: string; target: string; case_id: number | null; created_at: DefaultTimestamp };
   case_events: {
     id: Generated<number>;
     case_id: number;

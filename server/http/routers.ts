@@ -11,6 +11,7 @@ import type { Mailer } from '../notify/email.notifier';
 import type { EventHub } from '../pipeline/events';
 import type { SourceManager } from '../services/sources.service';
 import { alertsRoutes } from './routes/alerts.routes';
+import { caseRulesRoutes } from './routes/case-rules.routes';
 import { casesRoutes } from './routes/cases.routes';
 import { escalationsRoutes } from './routes/escalations.routes';
 import { eventsRoutes } from './routes/events.routes';
@@ -19,6 +20,7 @@ import { ingestRoutes } from './routes/ingest.routes';
 import { issuesRoutes } from './routes/issues.routes';
 import { mentionsRoutes } from './routes/mentions.routes';
 import { postsRoutes } from './routes/posts.routes';
+import { referencePatternsRoutes } from './routes/reference-patterns.routes';
 import { repliesRoutes } from './routes/replies.routes';
 import { settingsRoutes } from './routes/settings.routes';
 import { sourcesRoutes } from './routes/sources.routes';
@@ -54,6 +56,8 @@ export function apiRouters(d: RouterDeps): Router[] {
     issuesRoutes(d),
     alertsRoutes(d),
     casesRoutes(d),
+    caseRulesRoutes(d),
+    referencePatternsRoutes(d),
     repliesRoutes(d),
     escalationsRoutes(d),
     incidentsRoutes(d),

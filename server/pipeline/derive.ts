@@ -15,7 +15,9 @@ import type { Database } from '../db/tables';
 import type { Logger } from '../logger';
 import type { Analysis } from '../../shared/domain';
 import type { EventHub } from './events';
+import { applyCaseRules, type OpenedByRule } from './case-rules';
 import { queueAlertDeliveries } from './notify';
+import { checkSlaBreaches } from './sla-alerts';
 
 export const GROUPING_KEY = 'derive.grouping';
 const DETECT_KEY = 'derive.detect';
@@ -54,6 +56,7 @@ export class Deriver {
       if (n < BATCH) break;
     }
     const alerts = await this.detectTick();
+    await checkSlaBreaches(this.deps, this.deps.clock.now());
     return { grouped, alerts };
   }
 
@@ -79,6 +82,7 @@ export class Deriver {
   async groupBatch(): Promise<number> {
     const now = this.deps.clock.now();
     const opened: Array<{ id: number; subjectId: number | null; label: string }> = [];
+    const ruleCases: OpenedByRule[] = [];
     const count = await this.deps.db.transaction().execute(async (trx) => {
       const ids = await repo.claimQueued(trx, BATCH);
       if (ids.length === 0) return 0;
@@ -113,6 +117,7 @@ export class Deriver {
         result.assignments.flatMap((a) => (a.issueId === null ? [] : [{ postId: Number(a.postId.split('@')[0]), issueId: a.issueId }])),
       );
       await attachFollowUps(trx, posts, now);
+      ruleCases.push(...(await applyCaseRules(trx, { postIds: posts.map((p) => p.id), issueIds: [...touched] }, now)));
       await repo.dequeue(trx, ids);
       await repo.saveState(trx, GROUPING_KEY, forgetPostsBefore(result.state, new Date(now.getTime() - FORGET_AFTER_MS)));
       for (const c of result.changes) {
@@ -123,6 +128,7 @@ export class Deriver {
       return ids.length;
     });
     for (const o of opened) this.deps.events.publish('issue', o);
+    for (const c of ruleCases) this.deps.events.publish('case', { id: c.caseId, status: 'new' });
     return count;
   }
 

@@ -7,24 +7,27 @@ import type { Kysely } from 'kysely';
 import { dedupeKey } from '../analysis/dedupe';
 import { compileSubjects } from '../analysis/query-matcher';
 import { parseQuery } from '../analysis/query-parser';
-import { extractReferences } from '../analysis/references';
+import { compilePatterns, defaultPatterns, extractReferences, type CompiledPattern } from '../analysis/references';
 import { analyze, buildCorrections, type Corrections } from '../analysis/sentiment';
 import { allCorrections } from '../db/repositories/corrections.repository';
 import { listSubjects } from '../db/repositories/subjects.repository';
 import type { Database } from '../db/tables';
 import type { Logger } from '../logger';
+import { loadReferencePatterns } from '../services/reference-patterns.service';
 import type { PostAnalyzer } from './analyzer';
 
 export class Engines {
   private matcher: ReturnType<typeof compileSubjects> = () => [];
   private corrections: Corrections = buildCorrections([]);
+  /** The built-in reference patterns, then the deployment's own (checked when they were saved). */
+  private referencePatterns: CompiledPattern[] = defaultPatterns;
   /** Subjects whose saved query no longer parses (e.g. after a grammar change), with the reason. */
   invalidQueries: Array<{ subjectId: number; message: string }> = [];
 
   readonly analyzer: PostAnalyzer = {
     matchSubjects: (post) => this.matcher({ text: post.text, authorHandle: post.author.handle, lang: post.lang }),
     analyze: (text, lang) => analyze(text, { lang, overrides: this.corrections }),
-    references: (text) => extractReferences(text).map((r) => ({ type: r.type, value: r.value })),
+    references: (text) => extractReferences(text, this.referencePatterns).map((r) => ({ type: r.type, value: r.value })),
     dedupeKey,
   };
 
@@ -38,9 +41,23 @@ export class Engines {
     this.corrections = buildCorrections(await allCorrections(this.db));
   }
 
+  /** Reloads the deployment's reference patterns; call after they are saved. */
+  async reloadReferencePatterns(): Promise<void> {
+    const defs = await loadReferencePatterns(this.db);
+    // Each was checked on save; one that no longer compiles (say, after a Node upgrade) is left out alone.
+    const usable = defs.flatMap((d) => {
+      const one = compilePatterns([d]);
+      if (one.ok) return one.patterns;
+      this.logger.warn({ pattern: d.name, reason: one.errors[d.name] }, 'a reference pattern is not usable; it finds nothing');
+      return [];
+    });
+    this.referencePatterns = [...defaultPatterns, ...usable];
+  }
+
   /** Recompiles the subject matcher from the database; call after any subject change. */
   async reload(): Promise<void> {
     await this.reloadCorrections();
+    await this.reloadReferencePatterns();
     const subjects = await listSubjects(this.db);
     const compiled: Array<{ id: number; query: Extract<ReturnType<typeof parseQuery>, { ok: true }>['query'] }> = [];
     const invalid: Array<{ subjectId: number; message: string }> = [];

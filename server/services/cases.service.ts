@@ -5,6 +5,8 @@
 import type { Kysely } from 'kysely';
 import type { CaseDetail, CaseMetrics, CaseSummary } from '../../shared/api/cases';
 import { clockState, dueTimes, durationStats, type Priority } from '../analysis/sla';
+import { slaConditionKey } from '../analysis/sla-breach';
+import { resolveOpenAlert } from '../db/repositories/alerts.repository';
 import * as cases from '../db/repositories/cases.repository';
 import { getIssue } from '../db/repositories/issues.repository';
 import { listMentions } from '../db/repositories/mentions.repository';
@@ -34,38 +36,41 @@ export function suggestPriority(posts: Array<{ sentiment_label: string | null; i
 }
 
 export async function createCase(db: Kysely<Database>, input: CreateCase, actorId: number | null, now: Date): Promise<number> {
-  return db.transaction().execute(async (trx) => {
-    const posts = input.postIds.length ? await trx.selectFrom('posts').selectAll().where('id', 'in', input.postIds).execute() : [];
-    if (posts.length !== new Set(input.postIds).size) throw new AppError(404, 'not_found', 'Some of the posts do not exist.');
-    const issue = input.issueId !== undefined ? await getIssue(trx, input.issueId) : undefined;
-    if (input.issueId !== undefined && !issue) throw notFound('Issue');
-    const subject = posts.length
-      ? await trx.selectFrom('post_subjects').select('subject_id').where('post_id', 'in', posts.map((p) => p.id)).orderBy('subject_id').executeTakeFirst()
-      : undefined;
-    const priority = input.priority ?? suggestPriority(posts);
-    const due = dueTimes(priority, now);
-    const title = input.title ?? issue?.label ?? truncate(posts[0]!.text, 120);
-    const { id } = await cases.insertCase(trx, {
-      kind: input.kind,
-      title,
-      subject_id: issue?.subject_id ?? subject?.subject_id ?? null,
-      issue_id: issue?.id ?? null,
-      priority,
-      assignee_id: input.assigneeId ?? null,
-      queue: input.queue ?? null,
-      tags: JSON.stringify(input.tags),
-      first_response_due: due.firstResponseDue,
-      resolution_due: due.resolutionDue,
-      created_by: actorId,
-      created_at: now,
-      updated_at: now,
-    });
-    const references = posts.flatMap((p) => p.refs.map((r) => r.value));
-    const records = await findRecordsByValues(trx, references);
-    await cases.linkCase(trx, id, { postIds: posts.map((p) => p.id), recordIds: records.map((r) => r.id) });
-    await cases.addCaseEvent(trx, id, 'created', actorId, { priority, posts: posts.map((p) => p.id), issueId: issue?.id ?? null, records: records.map((r) => `${r.type} ${r.external_id}`) }, now);
-    return id;
+  return db.transaction().execute((trx) => createCaseIn(trx, input, actorId, now));
+}
+
+/** createCase inside the caller's transaction (the derive step opens cases by rule in its own). */
+export async function createCaseIn(trx: Kysely<Database>, input: CreateCase, actorId: number | null, now: Date): Promise<number> {
+  const posts = input.postIds.length ? await trx.selectFrom('posts').selectAll().where('id', 'in', input.postIds).execute() : [];
+  if (posts.length !== new Set(input.postIds).size) throw new AppError(404, 'not_found', 'Some of the posts do not exist.');
+  const issue = input.issueId !== undefined ? await getIssue(trx, input.issueId) : undefined;
+  if (input.issueId !== undefined && !issue) throw notFound('Issue');
+  const subject = posts.length
+    ? await trx.selectFrom('post_subjects').select('subject_id').where('post_id', 'in', posts.map((p) => p.id)).orderBy('subject_id').executeTakeFirst()
+    : undefined;
+  const priority = input.priority ?? suggestPriority(posts);
+  const due = dueTimes(priority, now);
+  const title = input.title ?? issue?.label ?? truncate(posts[0]!.text, 120);
+  const { id } = await cases.insertCase(trx, {
+    kind: input.kind,
+    title,
+    subject_id: issue?.subject_id ?? subject?.subject_id ?? null,
+    issue_id: issue?.id ?? null,
+    priority,
+    assignee_id: input.assigneeId ?? null,
+    queue: input.queue ?? null,
+    tags: JSON.stringify(input.tags),
+    first_response_due: due.firstResponseDue,
+    resolution_due: due.resolutionDue,
+    created_by: actorId,
+    created_at: now,
+    updated_at: now,
   });
+  const references = posts.flatMap((p) => p.refs.map((r) => r.value));
+  const records = await findRecordsByValues(trx, references);
+  await cases.linkCase(trx, id, { postIds: posts.map((p) => p.id), recordIds: records.map((r) => r.id) });
+  await cases.addCaseEvent(trx, id, 'created', actorId, { priority, posts: posts.map((p) => p.id), issueId: issue?.id ?? null, records: records.map((r) => `${r.type} ${r.external_id}`) }, now);
+  return id;
 }
 
 export async function caseDetail(db: Kysely<Database>, id: number, now: Date): Promise<CaseDetail> {
@@ -145,6 +150,8 @@ export async function patchCase(
       updated_at: now,
     });
     await cases.addCaseEvent(trx, id, 'updated', actorId, { ...patch }, now);
+    // A resolved or closed case stops both clocks: their breach alerts are settled with it.
+    if (resolved) for (const clock of ['first_response', 'resolution'] as const) await resolveOpenAlert(trx, slaConditionKey(id, clock), now);
   });
 }
 
@@ -153,6 +160,7 @@ export async function markResponded(db: Kysely<Database>, id: number, actorId: n
   const current = await cases.getCase(db, id);
   if (!current) throw notFound('Case');
   if (!current.first_responded_at) await cases.updateCase(db, id, { first_responded_at: now, status: current.status === 'new' ? 'open' : current.status, updated_at: now });
+  await resolveOpenAlert(db, slaConditionKey(id, 'first_response'), now);
   await cases.addCaseEvent(db, id, 'responded', actorId, { how }, now);
 }
 

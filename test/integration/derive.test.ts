@@ -74,7 +74,8 @@ describeEachDatabase('the derive step', (db) => {
     await ingest(history);
     now = new Date('2026-05-13T00:00:00Z');
     await deriver.runOnce();
-    expect(await db().db.selectFrom('alerts').selectAll().execute()).toEqual([]);
+    // (The follow-up test's case is days past its SLA by now: its breach alert is not this test's subject.)
+    expect(await db().db.selectFrom('alerts').selectAll().where('kind', '<>', 'sla_breach').execute()).toEqual([]);
     // Then 40 different people in ten minutes.
     const wave = Array.from({ length: 40 }, (_, i) => post('bad kestrel housing cracked, batch 42', new Date(now.getTime() + i * 15_000)));
     await ingest(wave);

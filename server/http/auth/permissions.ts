@@ -97,6 +97,13 @@ export const permissions: Readonly<Record<string, Rule>> = {
   'PATCH /api/cases/:id': write('responder'),
   'POST /api/cases/:id/notes': write('responder'),
   'POST /api/cases/:id/responded': write('responder'),
+  // Rules that open cases by themselves, and where those cases go.
+  'GET /api/case-rules': read,
+  'PUT /api/case-rules': write('responder'),
+  // Reference patterns per deployment (order, claim, lot numbers...), checked before they are saved.
+  'GET /api/reference-patterns': read,
+  'PUT /api/reference-patterns': write('analyst'),
+  'POST /api/reference-patterns/test': write('analyst'),
 
   // Replies: responders draft and submit, approvers approve or send back. Send is open to
   // responders too, and the service lets them send only replies that need no approval.
