@@ -4,11 +4,11 @@ import { accountDraft, accountToInput, previewRequest, removeTemplate, rulesSumm
 
 describe('the reply-account form', () => {
   test.each<[string, Partial<AccountDraft> & Pick<AccountDraft, 'network'>, object]>([
-    ['a Mastodon account with its instance, limit and token', { network: 'mastodon', handle: '@acmehelp', baseUrl: ' https://m.example ', maxCharacters: '1000', accessToken: ' tok ' }, { handle: 'acmehelp', baseUrl: 'https://m.example', maxCharacters: 1000, secrets: { accessToken: 'tok' } }],
+    ['a Mastodon account with its instance, limit and token', { network: 'mastodon', handle: '@acmehelp', baseUrl: ' https://m.example ', maxCharacters: 1000, accessToken: ' tok ' }, { handle: 'acmehelp', baseUrl: 'https://m.example', maxCharacters: 1000, secrets: { accessToken: 'tok' } }],
     ['an X account with an OAuth 2.0 user token and no base override', { network: 'x', handle: 'AcmeHelp', accessToken: 'oauth2' }, { handle: 'AcmeHelp', baseUrl: null, maxCharacters: null, secrets: { accessToken: 'oauth2' } }],
     ['an X account with the four OAuth 1.0a keys', { network: 'x', handle: 'AcmeHelp', xAuth: 'oauth1', appKey: 'k', appSecret: 's', accessToken: 't', accessSecret: 'ts' }, { handle: 'AcmeHelp', baseUrl: null, maxCharacters: null, secrets: { appKey: 'k', appSecret: 's', accessToken: 't', accessSecret: 'ts' } }],
     ['a Bluesky account with an app password', { network: 'bluesky', handle: 'acme.bsky.social', identifier: 'acme.bsky.social', appPassword: 'abcd-efgh' }, { handle: 'acme.bsky.social', baseUrl: null, maxCharacters: null, secrets: { identifier: 'acme.bsky.social', appPassword: 'abcd-efgh' } }],
-    ['a character limit on a network other than Mastodon is dropped', { network: 'bluesky', handle: 'a', maxCharacters: '900', identifier: 'a', appPassword: 'p' }, { maxCharacters: null }],
+    ['a character limit on a network other than Mastodon is dropped', { network: 'bluesky', handle: 'a', maxCharacters: 900, identifier: 'a', appPassword: 'p' }, { maxCharacters: null }],
   ])('%s becomes a request the shared schemas accept', (_name, over, expected) => {
     const input = accountToInput({ ...accountDraft(over.network), ...over });
     expect(input).toMatchObject(expected);
@@ -37,9 +37,17 @@ describe('the reply-account form', () => {
     expect(secretFields(d)).toEqual(fields);
   });
 
+  test.each([
+    [null, null],
+    [1000, 1000],
+    [Number.NaN, null],
+  ])('a Mastodon limit input of %s is sent as %s', (value, sent) => {
+    expect(accountToInput({ ...accountDraft('mastodon'), handle: 'h', maxCharacters: value }).maxCharacters).toBe(sent);
+  });
+
   test('a saved account fills the form but never its secrets', () => {
     const d = accountDraft('mastodon', { handle: 'acmehelp', baseUrl: 'https://m.example', maxCharacters: null });
-    expect(d).toMatchObject({ handle: 'acmehelp', baseUrl: 'https://m.example', maxCharacters: '', accessToken: '' });
+    expect(d).toMatchObject({ handle: 'acmehelp', baseUrl: 'https://m.example', maxCharacters: null, accessToken: '' });
   });
 });
 

@@ -22,7 +22,8 @@ export interface AccountDraft {
   network: ReplyNetwork;
   handle: string;
   baseUrl: string;
-  maxCharacters: string;
+  /** A number input's value: a number, or null when empty. */
+  maxCharacters: number | null;
   /** X: an OAuth 2.0 user token, or the four OAuth 1.0a keys. */
   xAuth: 'oauth2' | 'oauth1';
   accessToken: string;
@@ -40,7 +41,7 @@ export function accountDraft(network: ReplyNetwork, saved?: { handle: string; ba
     network,
     handle: saved?.handle ?? '',
     baseUrl: saved?.baseUrl ?? '',
-    maxCharacters: saved?.maxCharacters === null || saved?.maxCharacters === undefined ? '' : String(saved.maxCharacters),
+    maxCharacters: saved?.maxCharacters ?? null,
     xAuth: 'oauth2',
     accessToken: '',
     appKey: '',
@@ -69,11 +70,10 @@ export function secretFields(d: Pick<AccountDraft, 'network' | 'xAuth'>): Secret
 export function accountToInput(d: AccountDraft): ReplyAccountInput {
   const fields = secretFields(d);
   const typed = fields.some((f) => d[f].trim() !== '');
-  const max = d.maxCharacters.trim();
   return {
     handle: d.handle.trim().replace(/^@+/, ''),
     baseUrl: d.baseUrl.trim() === '' ? null : d.baseUrl.trim(),
-    maxCharacters: d.network === 'mastodon' && max !== '' ? Number(max) : null,
+    maxCharacters: d.network === 'mastodon' && typeof d.maxCharacters === 'number' && Number.isFinite(d.maxCharacters) ? d.maxCharacters : null,
     ...(typed ? { secrets: Object.fromEntries(fields.map((f) => [f, d[f].trim()])) } : {}),
   };
 }
