@@ -4,6 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { CaseDetail, CaseMetrics, CaseSummary } from '../../shared/api/cases';
+import { clockStats, metricsBy } from '../analysis/case-metrics';
 import { clockState, dueTimes, durationStats, type Priority } from '../analysis/sla';
 import { slaConditionKey } from '../analysis/sla-breach';
 import { resolveOpenAlert } from '../db/repositories/alerts.repository';
@@ -183,23 +184,15 @@ export async function caseMetrics(db: Kysely<Database>, since: Date, now: Date):
   const isOpen = (r: (typeof rows)[number]) => !['resolved', 'closed'].includes(r.status);
   const open = rows.filter(isOpen);
   const minutes = (a: Date, b: Date) => (b.getTime() - a.getTime()) / 60_000;
-  const clockStats = (due: 'first_response_due' | 'resolution_due', done: 'first_responded_at' | 'resolved_at') => {
-    let met = 0;
-    let missed = 0;
-    let breachedOpen = 0;
-    const durations: number[] = [];
-    for (const r of rows) {
-      const d = r[due];
-      const at = r[done];
-      if (at) {
-        durations.push(minutes(r.created_at, at));
-        if (d && at <= d) met++;
-        else missed++;
-      } else if (d && now > d && isOpen(r)) breachedOpen++;
-    }
-    const { median, p90 } = durationStats(durations);
-    return { met, missed, breachedOpen, attainment: met + missed === 0 ? null : met / (met + missed), medianMin: median, p90Min: p90 };
-  };
+  const metric = rows.map((r) => ({
+    row: r,
+    open: isOpen(r),
+    createdAt: r.created_at,
+    firstResponseDue: r.first_response_due,
+    firstRespondedAt: r.first_responded_at,
+    resolutionDue: r.resolution_due,
+    resolvedAt: r.resolved_at,
+  }));
   const bySubject = new Map<number | null, { subjectId: number | null; name: string | null; open: number; breached: number }>();
   for (const r of open) {
     const e = bySubject.get(r.subject_id) ?? { subjectId: r.subject_id, name: r.subject_name, open: 0, breached: 0 };
@@ -218,6 +211,7 @@ export async function caseMetrics(db: Kysely<Database>, since: Date, now: Date):
     byAssignee.set(r.assignee_id, e);
   }
   return {
+    days: Math.round((now.getTime() - since.getTime()) / 86_400_000),
     open: open.length,
     openByAge: AGE_BUCKETS.map(([bucket, max], i) => ({
       bucket,
@@ -226,10 +220,15 @@ export async function caseMetrics(db: Kysely<Database>, since: Date, now: Date):
         return age < max && age >= (i === 0 ? 0 : AGE_BUCKETS[i - 1]![1]);
       }).length,
     })),
-    firstResponse: clockStats('first_response_due', 'first_responded_at'),
-    resolution: clockStats('resolution_due', 'resolved_at'),
+    firstResponse: clockStats(metric, 'firstResponse', now),
+    resolution: clockStats(metric, 'resolution', now),
     bySubject: [...bySubject.values()].sort((a, b) => b.open - a.open),
     byAssignee: [...byAssignee].map(([assigneeId, e]) => ({ assigneeId, open: e.open, resolved: e.resolved, medianResolutionMin: durationStats(e.durations).median })),
+    breakdown: {
+      subject: metricsBy(metric, (m) => ({ id: m.row.subject_id, name: m.row.subject_name }), now),
+      issue: metricsBy(metric, (m) => ({ id: m.row.issue_id, name: m.row.issue_label }), now),
+      agent: metricsBy(metric, (m) => ({ id: m.row.assignee_id, name: m.row.assignee_name }), now),
+    },
   };
 }
 

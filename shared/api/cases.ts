@@ -80,12 +80,20 @@ export const casePatch = z.object({
 
 export const caseNote = z.object({ text: z.string().trim().min(1).max(10_000) });
 
+const clockMetrics = z.object({ met: z.number(), missed: z.number(), breachedOpen: z.number(), attainment: z.number().nullable(), medianMin: z.number().nullable(), p90Min: z.number().nullable() });
+/** One row of a breakdown: the cases of a subject, an issue or an agent (id null: none). */
+export const groupMetrics = z.object({ id: z.number().nullable(), name: z.string().nullable(), total: z.number(), open: z.number(), firstResponse: clockMetrics, resolution: clockMetrics });
+export type GroupMetrics = z.infer<typeof groupMetrics>;
+
 export const caseMetrics = z.object({
+  /** The range the metrics cover: open cases, and every case opened in the last `days`. */
+  days: z.number(),
   open: z.number(),
   openByAge: z.array(z.object({ bucket: z.string(), count: z.number() })),
   firstResponse: z.object({ met: z.number(), missed: z.number(), breachedOpen: z.number(), attainment: z.number().nullable(), medianMin: z.number().nullable(), p90Min: z.number().nullable() }),
   resolution: z.object({ met: z.number(), missed: z.number(), breachedOpen: z.number(), attainment: z.number().nullable(), medianMin: z.number().nullable(), p90Min: z.number().nullable() }),
   bySubject: z.array(z.object({ subjectId: z.number().nullable(), name: z.string().nullable(), open: z.number(), breached: z.number() })),
   byAssignee: z.array(z.object({ assigneeId: z.number().nullable(), open: z.number(), resolved: z.number(), medianResolutionMin: z.number().nullable() })),
+  breakdown: z.object({ subject: z.array(groupMetrics), issue: z.array(groupMetrics), agent: z.array(groupMetrics) }),
 });
 export type CaseMetrics = z.infer<typeof caseMetrics>;

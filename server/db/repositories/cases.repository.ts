@@ -75,7 +75,9 @@ export async function casesForMetrics(db: Db, since: Date) {
   return db
     .selectFrom('cases as c')
     .leftJoin('subjects as s', 's.id', 'c.subject_id')
-    .select(['c.id', 'c.status', 'c.subject_id', 's.name as subject_name', 'c.assignee_id', 'c.created_at', 'c.first_response_due', 'c.first_responded_at', 'c.resolution_due', 'c.resolved_at'])
+    .leftJoin('issues as i', 'i.id', 'c.issue_id')
+    .leftJoin('users as u', 'u.id', 'c.assignee_id')
+    .select(['c.id', 'c.status', 'c.subject_id', 's.name as subject_name', 'c.issue_id', 'i.label as issue_label', 'c.assignee_id', 'u.name as assignee_name', 'c.created_at', 'c.first_response_due', 'c.first_responded_at', 'c.resolution_due', 'c.resolved_at'])
     .where((eb) => eb.or([eb('c.status', 'in', OPEN), eb('c.created_at', '>=', since)]))
     .execute();
 }
