@@ -232,8 +232,10 @@ export async function runDemo(generate: Generate, analyze: Analyze | null, seed:
   let i = 0;
   let n = 0;
   const endMs = start.getTime() + days * 86_400_000;
-  // Replay in 5-minute ticks, as the derive step would run.
-  for (let t = start.getTime() + BUCKET; t <= endMs + BUCKET; t += BUCKET) {
+  // Replay in 1-minute ticks, as the derive step runs after each committed batch: detection judges
+  // the 5-minute bucket still filling too, so an alert can come before its bucket ends.
+  const TICK = 60_000;
+  for (let t = start.getTime() + TICK; t <= endMs + BUCKET; t += TICK) {
     const batch: DerivePost[] = [];
     const truths: ScenarioPost['truth'][] = [];
     while (i < posts.length && (ms(posts[i]!.post.createdAt) ?? 0) < t) {

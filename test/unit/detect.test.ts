@@ -108,6 +108,28 @@ describe('volume spikes on synthetic series', () => {
     expect(big.filter((e) => e.alert.openedAt > T0 + 3 * DAY + 20 * HOUR)).toHaveLength(1);
   });
 
+  test('a spike alerts inside the bucket it starts in, judged on the part of the bucket gone by; that bucket is learned only once complete', () => {
+    const posts = series(3, () => 2, [{ at: spikeAt, posts: 40, authors: 40 }]);
+    const upTo = (t: number) => ({ subjects: [{ subjectId: 1, buckets: bucketize(posts.filter((p) => p.createdAt.getTime() < t), BUCKET) }] });
+    const now = spikeAt + 2 * 60_000;
+    const early = detect(emptyDetectState(), upTo(now), new Date(now));
+    const alerts = opened(early.events);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.alert.openedAt).toBe(now);
+    expect(early.state.subjects['1']!.lastStart).toBe(spikeAt - BUCKET);
+    // Once the bucket completes the same spike updates the open alert instead of opening another.
+    const complete = detect(early.state, upTo(spikeAt + BUCKET), new Date(spikeAt + BUCKET));
+    expect(opened(complete.events)).toEqual([]);
+    expect(complete.state.subjects['1']!.lastStart).toBe(spikeAt);
+  });
+
+  test('a bucket just begun, with as many people as usual so far, raises nothing', () => {
+    const posts = series(3, () => 2);
+    const now = spikeAt + 60_000;
+    const r = detect(emptyDetectState(), { subjects: [{ subjectId: 1, buckets: bucketize(posts.filter((p) => p.createdAt.getTime() < now), BUCKET) }] }, new Date(now));
+    expect(opened(r.events)).toEqual([]);
+  });
+
   test('no alert before the minimum history, however big the burst', () => {
     expect(opened(run(series(1, () => 2, [{ at: T0 + 6 * HOUR, posts: 60, authors: 60 }]), 1))).toEqual([]);
   });

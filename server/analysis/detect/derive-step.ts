@@ -1,7 +1,7 @@
 /**
  * One pure step of the pipeline's `derive`: group new posts into issues, then run detection on
- * every bucket that is complete at `now`. Posts of the bucket still filling wait in the state
- * until it completes. The database-backed derive step can call this with each committed batch
+ * every bucket that is complete at `now`, and on the bucket still filling as far as it goes (alerts
+ * only). Posts of the bucket still filling wait in the state until it completes, when they are learned. The database-backed derive step can call this with each committed batch
  * and store the returned state; the eval and the benchmark replay scenarios through it.
  */
 import type { Reference } from '../../../shared/domain';
@@ -120,7 +120,8 @@ export function deriveStep(state: DeriveState, posts: DerivePost[], now: Date, o
 
   const bySubject = new Map<string, BucketPost[]>();
   const byIssue = new Map<number, BucketPost[]>();
-  for (const p of complete) {
+  // The bucket still filling goes along too: detection judges it without learning it.
+  for (const p of [...complete, ...state.pending]) {
     const bp: BucketPost = { id: p.id, createdAt: new Date(p.at), authorId: p.authorId, source: p.source, label: p.label, text: p.text };
     for (const s of p.subjects) (bySubject.get(s) ?? bySubject.set(s, []).get(s))?.push(bp);
     for (const i of p.issues) (byIssue.get(i) ?? byIssue.set(i, []).get(i))?.push(bp);

@@ -1,16 +1,17 @@
 /**
  * Detection over time: feeds completed buckets to each series in time order, runs the detectors
  * on every bucket, learns the bucket into the baseline, and steps the alert lifecycle at each
- * bucket's end. The bucket that is still filling (the one containing `now`) is ignored: pass it
- * again once complete. Buckets at or before a series' last learned bucket are ignored, so calling
- * twice with the same input changes nothing.
+ * bucket's end. The bucket that is still filling (the one containing `now`), when given, is judged
+ * on what it holds so far against the share of its expectation already due, but never learned:
+ * pass it again once complete. Buckets at or before a series' last learned bucket are ignored, so
+ * calling twice with the same input changes nothing.
  */
 import { defaultBaselineParams, emptyBaseline, expectedAt, learn, type Baseline, type BaselineParams } from './baseline';
 import { emptyBucket } from './bucketize';
 import { countUpperTail } from './tail';
 import { issueAccelerating, issueEmerging, negativeShareRise, volumeSpike, type IssueContext } from './detectors';
 import { defaultLifecycleParams, emptyAlertBook, stepAlerts, type AlertBook, type LifecycleParams } from './lifecycle';
-import { thresholds, type AlertEvent, type Bucket, type Sensitivity, type Signal } from './types';
+import { thresholds, type AlertEvent, type Bucket, type Sensitivity, type Signal, type Thresholds } from './types';
 
 /** Buckets kept per series: the longest window (an hour) plus the why-panel chart. */
 const RECENT = 12;
@@ -182,6 +183,41 @@ function sourceSignal(src: SourceInput, now: number): Signal {
   };
 }
 
+function subjectSignals(k: string, ser: SubjectSeries, recent: Bucket[], expected: number[], thr: Thresholds, bm: number): Signal[] {
+  const view = { recent, expected, dispersion: ser.volume.dispersion, bucketMs: bm, burstAllowance: burstAllowance(ser) };
+  const out: Signal[] = [];
+  const v = volumeSpike(k, view, thr);
+  if (v) out.push(v);
+  const n = negativeShareRise(k, view, baseShare(ser), thr);
+  if (n) out.push(n);
+  return out;
+}
+
+/** An issue's expected distinct authors in the bucket at `t`: a young one's share of its subject's complaints, else its own learned rate. */
+function issueExpected(ser: IssueSeries, subj: SubjectSeries | undefined, t: number, bp: BaselineParams, p: DetectParams): { e: number; subjectVolume: number } {
+  const young = t - ser.firstSeen < p.emergingMaxAgeMs;
+  const subjectVolume = subj ? expectedAt(subj.volume, t, bp) : 1;
+  const subjectNeg = subj ? baseShare(subj) * subjectVolume : 0;
+  const e = young ? p.issueShare * subjectNeg : Math.max(ser.rate * subjectVolume, (p.issueFloorPerHour * p.bucketMs) / 3_600_000);
+  return { e, subjectVolume };
+}
+
+function issueSignals(s: DetectState, k: string, ser: IssueSeries, recent: Bucket[], expected: number[], t: number, thr: Thresholds, inp: IssueInput | undefined, p: DetectParams): Signal[] {
+  const ctx: IssueContext = {
+    issueId: Number(k),
+    subjectId: ser.subjectId,
+    label: inp?.label ?? null,
+    topTerms: inp?.topTerms ?? [],
+    representativePostIds: inp?.representativePostIds ?? [],
+  };
+  const view = { recent, expected, dispersion: 1.2, bucketMs: p.bucketMs };
+  const young = t - ser.firstSeen < p.emergingMaxAgeMs;
+  const sig = young ? issueEmerging(ctx, view, thr, p.issueFloorPerHour) : ser.rateN >= 24 ? issueAccelerating(ctx, view, thr) : null;
+  // An issue already announced as emerging is not announced again as accelerating.
+  if (!sig || (sig.kind === 'issue_accelerating' && s.alerts.byKey[`issue_emerging:issue:${k}`]?.status === 'open')) return [];
+  return [sig];
+}
+
 /**
  * Runs detection up to `now`.
  * @example detect(emptyDetectState(), { subjects: [{ subjectId: 1, buckets }] }, now).events
@@ -194,6 +230,7 @@ export function detect(state: DetectState, input: DetectInput, now: Date, params
 export function detectInPlace(state: DetectState, input: DetectInput, now: Date, params: Partial<DetectParams> = {}): DetectResult {
   const p = { ...defaultDetectParams, ...params };
   const bm = p.bucketMs;
+  const bp = (cfg: SubjectInput | undefined): BaselineParams => ({ ...p.baseline, bucketMs: bm, tzOffsetMinutes: cfg?.tzOffsetMinutes ?? 0 });
   const s = state;
   const nowMs = now.getTime();
   const lastComplete = Math.floor(nowMs / bm) * bm - bm;
@@ -228,19 +265,12 @@ export function detectInPlace(state: DetectState, input: DetectInput, now: Date,
       if (ser.lastStart === null && t < nextStart(null, subjectBuckets.get(k))) continue;
       const cfg = subjectsIn.get(k);
       const thr = thresholds[cfg?.sensitivity ?? 'normal'];
-      const bp: BaselineParams = { ...p.baseline, bucketMs: bm, tzOffsetMinutes: cfg?.tzOffsetMinutes ?? 0 };
       const b = subjectBuckets.get(k)?.get(t) ?? emptyBucket(t);
-      push(ser.recent, ser.expected, b, expectedAt(ser.volume, t, bp));
+      push(ser.recent, ser.expected, b, expectedAt(ser.volume, t, bp(cfg)));
       // A bucket with nobody in it cannot start or grow a departure; skipping it saves the work.
-      if (ser.volume.n >= p.minHistoryBuckets && b.authors > 0) {
-        const view = { recent: ser.recent, expected: ser.expected, dispersion: ser.volume.dispersion, bucketMs: bm, burstAllowance: burstAllowance(ser) };
-        const v = volumeSpike(k, view, thr);
-        if (v) step.push(v);
-        const n = negativeShareRise(k, view, baseShare(ser), thr);
-        if (n) step.push(n);
-      }
+      if (ser.volume.n >= p.minHistoryBuckets && b.authors > 0) step.push(...subjectSignals(k, ser, ser.recent, ser.expected, thr, bm));
       learnBursts(ser, t);
-      ser.volume = learn(ser.volume, t, b.authors, bp);
+      ser.volume = learn(ser.volume, t, b.authors, bp(cfg));
       const a = Math.max(1 / (ser.negN + 1), 1 / 576);
       ser.negRate += a * (b.negative - ser.negRate);
       ser.scoredRate += a * (b.scored - ser.scoredRate);
@@ -255,26 +285,10 @@ export function detectInPlace(state: DetectState, input: DetectInput, now: Date,
       const subj = s.subjects[ser.subjectId];
       const cfg = subjectsIn.get(ser.subjectId);
       const thr = thresholds[cfg?.sensitivity ?? 'normal'];
-      const young = t - ser.firstSeen < p.emergingMaxAgeMs;
-      const bp: BaselineParams = { ...p.baseline, bucketMs: bm, tzOffsetMinutes: cfg?.tzOffsetMinutes ?? 0 };
-      const subjectNeg = subj ? baseShare(subj) * expectedAt(subj.volume, t, bp) : 0;
-      const subjectVolume = subj ? expectedAt(subj.volume, t, bp) : 1;
-      const e = young ? p.issueShare * subjectNeg : Math.max(ser.rate * subjectVolume, (p.issueFloorPerHour * bm) / 3_600_000);
+      const { e, subjectVolume } = issueExpected(ser, subj, t, bp(cfg), p);
       push(ser.recent, ser.expected, b, e);
       const warm = subj !== undefined && subj.volume.n >= p.minHistoryBuckets && b.authors > 0;
-      if (warm) {
-        const inp = issuesIn.get(k);
-        const ctx: IssueContext = {
-          issueId: Number(k),
-          subjectId: ser.subjectId,
-          label: inp?.label ?? null,
-          topTerms: inp?.topTerms ?? [],
-          representativePostIds: inp?.representativePostIds ?? [],
-        };
-        const view = { recent: ser.recent, expected: ser.expected, dispersion: 1.2, bucketMs: bm };
-        const sig = young ? issueEmerging(ctx, view, thr, p.issueFloorPerHour) : ser.rateN >= 24 ? issueAccelerating(ctx, view, thr) : null;
-        if (sig && !(sig.kind === 'issue_accelerating' && s.alerts.byKey[`issue_emerging:issue:${k}`]?.status === 'open')) step.push(sig);
-      }
+      if (warm) step.push(...issueSignals(s, k, ser, ser.recent, ser.expected, t, thr, issuesIn.get(k), p));
       const x = ser.rateN < 12 ? b.authors : Math.min(b.authors, 3 * e + 1);
       ser.rate += Math.max(1 / (ser.rateN + 1), 0.02) * (x / Math.max(subjectVolume, 0.05) - ser.rate);
       ser.rateN++;
@@ -287,6 +301,34 @@ export function detectInPlace(state: DetectState, input: DetectInput, now: Date,
     events.push(...r.events);
     signals.push(...step);
     stepped = true;
+  }
+  // The bucket still filling: judged on what it holds so far against the part of its expectation
+  // already due, so an incident alerts within the bucket it starts in; never learned.
+  const filling = lastComplete + bm;
+  const due = (nowMs - filling) / bm;
+  if (due > 0 && due < 1) {
+    const peek: Signal[] = [];
+    for (const [k, ser] of Object.entries(s.subjects)) {
+      const b = subjectBuckets.get(k)?.get(filling);
+      if (!b || b.authors === 0 || ser.lastStart !== lastComplete || ser.volume.n < p.minHistoryBuckets) continue;
+      const cfg = subjectsIn.get(k);
+      const e = expectedAt(ser.volume, filling, bp(cfg)) * due;
+      peek.push(...subjectSignals(k, ser, [...ser.recent, b], [...ser.expected, e], thresholds[cfg?.sensitivity ?? 'normal'], bm));
+    }
+    for (const [k, ser] of Object.entries(s.issues)) {
+      const b = issueBuckets.get(k)?.get(filling);
+      const subj = s.subjects[ser.subjectId];
+      if (!b || b.authors === 0 || (ser.lastStart !== null && ser.lastStart !== lastComplete) || !subj || subj.volume.n < p.minHistoryBuckets) continue;
+      const cfg = subjectsIn.get(ser.subjectId);
+      const { e } = issueExpected(ser, subj, filling, bp(cfg), p);
+      peek.push(...issueSignals(s, k, ser, [...ser.recent, b], [...ser.expected, e * due], filling, thresholds[cfg?.sensitivity ?? 'normal'], issuesIn.get(k), p));
+    }
+    if (peek.length > 0) {
+      const r = stepAlerts(s.alerts, peek, nowMs, p.lifecycle);
+      s.alerts = r.book;
+      events.push(...r.events);
+      signals.push(...peek);
+    }
   }
   if (!stepped) {
     const r = stepAlerts(s.alerts, sourceSignals, nowMs, p.lifecycle);
