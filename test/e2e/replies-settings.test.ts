@@ -105,7 +105,7 @@ describe.skipIf(inject('browserSkipReason') !== null)('Settings → Replies and 
     expect(await secret.getAttribute('type')).toBe('password');
     await secret.fill(mastodon.token);
     await form.getByTestId('account-save').click();
-    await expect.poll(() => box.getByTestId('account-message').innerText({ timeout: 1000 }).catch(() => ''), { timeout: 10_000 }).toBe('Saved the mastodon reply account.');
+    await expect.poll(() => box.getByTestId('account-message').innerText({ timeout: 1000 }).catch(() => ''), { timeout: 10_000 }).toBe('Saved the Mastodon reply account.');
 
     expect(await box.getByTestId('account-secrets-mastodon').innerText()).toBe('✓ set (hidden)');
     expect(await box.locator('tr[data-network="mastodon"]').innerText()).toContain('@acmehelp');
