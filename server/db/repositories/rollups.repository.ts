@@ -15,7 +15,10 @@ type Db = Kysely<Database> | Transaction<Database>;
 export async function applyRollupDeltas(db: Db, deltas: RollupDelta[]): Promise<void> {
   if (deltas.length === 0) return;
   const iso = (d: Date) => d.toISOString();
-  const authors = deltas.flatMap((d) => [...d.authors].map((a) => ({ s: d.subjectId, b: iso(d.bucket), a })));
+  const authors = deltas.flatMap((d) => {
+    const b = iso(d.bucket);
+    return [...d.authors].map((a) => ({ s: d.subjectId, b, a }));
+  });
   const aspects = deltas.flatMap((d) =>
     [...d.aspects].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([aspect, a]) => ({ subjectId: d.subjectId, bucket: iso(d.bucket), aspect, ...a })),
   );
