@@ -1,0 +1,61 @@
+import { expect, test } from 'vitest';
+import { caseRule, type CaseRuleInput } from '../../shared/api/case-rules';
+import type { GroupMetrics } from '../../shared/api/cases';
+import { breakdownCsvRows, breakdownRows, fmtMinutes, slaWatch } from '../../web/lib/case-metrics';
+import { describeRule, emptyRoute, fromForm, newRuleForm, toForm } from '../../web/lib/case-rules-form';
+
+test.each<CaseRuleInput>([
+  { id: 'orders', name: 'Orders', trigger: { on: 'post', sentiment: 'negative', reference: 'order', fromCustomer: true }, queue: 'orders' },
+  { id: 'wide', name: 'Wide', enabled: false, trigger: { on: 'issue', minAuthors: 12, subjectIds: [3] }, assigneeId: 4, priority: 'urgent', tags: ['auto', 'x'] },
+  { id: 'routed', name: 'Routed', trigger: { on: 'post', intents: ['complaint', 'escalation'], aspects: ['delivery'], reference: 'any' }, routes: [{ subjectId: 2, aspect: 'quality', queue: 'qa' }, { issueId: 9, assigneeId: 5 }] },
+])('rule $id survives the editor form unchanged', (input) => {
+  const rule = caseRule.parse(input);
+  expect(caseRule.parse(fromForm(toForm(rule)))).toEqual(rule);
+});
+
+test('a new rule is the issue’s example and saves as a valid rule', () => {
+  const form = { ...newRuleForm(2), queue: ' orders ', routes: [{ ...emptyRoute(), aspect: 'delivery', queue: 'logistics' }] };
+  const rule = caseRule.parse(fromForm(form));
+  expect(rule).toMatchObject({ id: 'rule-2', queue: 'orders', assigneeId: null, trigger: { on: 'post', sentiment: 'negative', reference: 'order', fromCustomer: true } });
+  expect(rule.routes).toEqual([{ aspect: 'delivery', queue: 'logistics', assigneeId: null }]);
+});
+
+test.each<[CaseRuleInput, string]>([
+  [{ id: 'a', name: 'A', trigger: { on: 'post', sentiment: 'negative', reference: 'order', fromCustomer: true }, queue: 'orders' }, 'When a negative post quotes an order number from a customer: open a case → queue orders'],
+  [{ id: 'b', name: 'B', trigger: { on: 'issue', minAuthors: 5, subjectIds: [1] }, assigneeId: 7, routes: [{ queue: 'x' }] }, 'When an issue about Acme reaches 5 distinct authors: open a case → user #7; 1 routing rule first'],
+])('rule %# reads as a sentence', (rule, sentence) => {
+  expect(describeRule(rule, () => 'Acme')).toBe(sentence);
+});
+
+test.each([
+  [null, '—'],
+  [12.4, '12 min'],
+  [150, '2.5 h'],
+  [4320, '3.0 d'],
+])('%s minutes show as %s', (m, shown) => {
+  expect(fmtMinutes(m)).toBe(shown);
+});
+
+const group = (over: Partial<GroupMetrics>): GroupMetrics => ({
+  id: 1,
+  name: 'Acme',
+  total: 4,
+  open: 1,
+  firstResponse: { met: 3, missed: 1, breachedOpen: 0, attainment: 0.75, medianMin: 30, p90Min: 200 },
+  resolution: { met: 1, missed: 0, breachedOpen: 1, attainment: 1, medianMin: null, p90Min: null },
+  ...over,
+});
+
+test('a breakdown shows and exports the same groups; the group without a name is named', () => {
+  const groups = [group({}), group({ id: null, name: null, total: 1 })];
+  expect(breakdownRows(groups, 'unassigned')).toEqual([
+    ['Acme', '4', '1', '75%', '30 min', '3.3 h', '100%', '—', '—', '1'],
+    ['unassigned', '1', '1', '75%', '30 min', '3.3 h', '100%', '—', '—', '1'],
+  ]);
+  expect(breakdownCsvRows(groups, 'unassigned')[0]).toEqual(['Acme', 4, 1, 0.75, 30, 200, 1, null, null, 1]);
+});
+
+test('the SLA watch counts clocks near and past their deadline', () => {
+  const c = (first: string, resolution: string) => ({ sla: { firstResponse: { state: first }, resolution: { state: resolution } } });
+  expect(slaWatch([c('warning', 'ok'), c('breached', 'warning'), c('met', 'breached'), c('ok', 'ok')])).toEqual({ warning: 2, breached: 2 });
+});
