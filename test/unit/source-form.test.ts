@@ -15,6 +15,14 @@ describe('the add-a-source form', () => {
     expect(sourceInput.parse(input).config).toMatchObject({ monthlyReadBudget: null });
   });
 
+  test('numbers typed into number inputs (which Svelte binds as numbers, or null when cleared) are read as numbers', () => {
+    const x = draftToInput({ ...emptyDraft('x'), name: 'X', bearerToken: 'b', pollIntervalSeconds: 90, monthlyReadBudget: 5000 });
+    expect(x.config).toMatchObject({ pollIntervalSeconds: 90, monthlyReadBudget: 5000 });
+    const cleared = draftToInput({ ...emptyDraft('x'), name: 'X', bearerToken: 'b', monthlyReadBudget: null as unknown as number });
+    expect(cleared.config).toMatchObject({ monthlyReadBudget: null });
+    expect(draftToInput({ ...emptyDraft('rss'), name: 'n', feedUrl: 'https://n.example/f', intervalSeconds: 600 }).config).toMatchObject({ intervalSeconds: 600 });
+  });
+
   test.each([
     ['rss', { feedUrl: 'javascript:alert(1)' }],
     ['rss', { feedUrl: 'https://n.example/feed', intervalSeconds: '5' }],

@@ -10,8 +10,8 @@ export interface SourceDraft {
   name: string;
   /** X */
   mode: 'search' | 'stream' | 'both';
-  pollIntervalSeconds: string;
-  monthlyReadBudget: string;
+  pollIntervalSeconds: string | number;
+  monthlyReadBudget: string | number;
   apiBase: string;
   bearerToken: string;
   /** Bluesky */
@@ -22,7 +22,7 @@ export interface SourceDraft {
   accessToken: string;
   /** RSS */
   feedUrl: string;
-  intervalSeconds: string;
+  intervalSeconds: string | number;
 }
 
 export const emptyDraft = (kind: SourceKind = 'rss'): SourceDraft => ({
@@ -41,7 +41,9 @@ export const emptyDraft = (kind: SourceKind = 'rss'): SourceDraft => ({
   intervalSeconds: '900',
 });
 
-const int = (s: string, fallback: number) => (s.trim() === '' ? fallback : Number(s.trim()));
+/** Svelte binds a number input as a number (or null when empty), whatever the draft's type says. */
+const text = (v: string | number | null | undefined) => (v === null || v === undefined ? '' : String(v).trim());
+const int = (s: string | number, fallback: number) => (text(s) === '' ? fallback : Number(text(s)));
 
 /** The request body for POST /api/sources (the server validates it again and says what is wrong). */
 export function draftToInput(d: SourceDraft): SourceInput {
@@ -54,7 +56,7 @@ export function draftToInput(d: SourceDraft): SourceInput {
           name,
           mode: d.mode,
           pollIntervalSeconds: int(d.pollIntervalSeconds, 60),
-          monthlyReadBudget: d.monthlyReadBudget.trim() === '' ? null : Number(d.monthlyReadBudget.trim()),
+          monthlyReadBudget: text(d.monthlyReadBudget) === '' ? null : Number(text(d.monthlyReadBudget)),
           ...(d.apiBase.trim() ? { apiBase: d.apiBase.trim() } : {}),
         },
         secrets: { bearerToken: d.bearerToken.trim() },
