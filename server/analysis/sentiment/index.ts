@@ -14,7 +14,8 @@ import { aspectsOf, intentOf } from './aspects';
 import { buildCorrections as build, type Corrections } from './corrections';
 import { createBuffer, extractFeatures, type FeatureBuffer } from './features';
 import modelFile from './model/sentiment-model.json' with { type: 'json' };
-import { decodeModel, logits, softmax, type Model, type ModelFile, type SentimentClass } from './model';
+import { decide, type RulesReading } from './decision';
+import { CLASSES, decodeModel, logits, softmax, type Model, type ModelFile, type SentimentClass } from './model';
 import { cleanText, prepare, type Prepared } from './prepare';
 import { classification, type ClassificationReport } from './metrics';
 import type { Labelled } from './corpus';
@@ -35,6 +36,7 @@ export interface AnalyzeOptions {
 const MODEL: Model = decodeModel(modelFile as unknown as ModelFile);
 const BUFFER: FeatureBuffer = createBuffer();
 const Z = new Float64Array(3);
+const READING: RulesReading = { compound: 0, silent: false, question: false };
 /** Network codes that name no language (X: undetermined, media, hashtags, emoji only...). */
 const NO_LANGUAGE = new Set(['und', 'qme', 'qht', 'qam', 'qst', 'qct', 'zxx', 'art', 'mul', '']);
 const RULES_THRESHOLD = 0.05;
@@ -100,15 +102,11 @@ export function analyze(input: string, options: AnalyzeOptions = {}): Analysis {
   } else {
     const w = layers === 'model' ? 0 : MODEL.rulesWeight;
     score = w * p.rules.compound + (1 - w) * (pPos - pNeg);
-    const off = MODEL.offsets;
-    const pull = layers === 'model' ? 0 : MODEL.gamma * p.rules.compound;
-    const a = Math.log(pNeg) + off[0]! - pull;
-    const b = Math.log(pNeu) + off[1]!;
-    const c = Math.log(pPos) + off[2]! + pull;
-    // The offsets favour the rarer classes (for macro recall); a label against the lean of the
-    // probabilities, or leaning too little ("ok" read as negative), is neutral instead.
-    const lean = MODEL.lean;
-    label = a >= b && a >= c ? (pNeg - pPos >= lean ? 'negative' : 'neutral') : c >= b ? (pPos - pNeg >= lean ? 'positive' : 'neutral') : 'neutral';
+    // The model alone: without the rules' pull, nor their silence.
+    READING.compound = layers === 'model' ? 0 : p.rules.compound;
+    READING.silent = layers !== 'model' && p.rules.parts.length === 0;
+    READING.question = p.rules.questions > 0;
+    label = CLASSES[decide(pNeg, pNeu, pPos, READING, MODEL)];
     confidence = label === 'negative' ? pNeg : label === 'positive' ? pPos : pNeu;
   }
   const corrected = corrections?.byText.get(correctionKeyOf(text, corrections));

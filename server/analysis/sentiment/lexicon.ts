@@ -26,7 +26,11 @@ export const DOMAIN_WORDS: Record<string, number> = {
   sorted: 2, solved: 2, scratch: -1.5, scratches: -1.5, dent: -1.5, dents: -1.5, chipped: -2, peeling: -2, faded: -1,
   again: 0, seriously: -1, smh: -2, wtf: -4, ugh: -2, meh: -1, lol: 1, fixed: 2, resolved: 2, arrived: 1,
   delivered: 1, smooth: 2, fast: 2, quick: 2, quickly: 2, sturdy: 2, reliable: 2, recommend: 2, thanks: 2, thx: 2, ty: 2,
-  kudos: 3, flawless: 3, impressed: 3, beautiful: 3,
+  kudos: 3, flawless: 3, impressed: 3, beautiful: 3, gorgeous: 3,
+  // Devices that stop responding or run flat: faults, whatever the weather.
+  freezing: -2, freezes: -2, froze: -2, frozen: -1.5, laggy: -2, lagged: -1.5, drains: -1.5, draining: -1.5, drained: -1.5,
+  dies: -2, overheats: -3, junk: -3, hassle: -2,
+  painless: 2, effortless: 2,
   // Nouns in complaints ("support was rude"), not praise.
   support: 0, service: 0, help: 0, care: 0,
 };
@@ -55,7 +59,6 @@ export const DOMAIN_PHRASES: Array<[string[], number]> = [
   [['waste', 'of'], -2.5],
   [['money', 'back'], -2],
   [['want', 'a', 'refund'], -2.5],
-  [['where', 'is', 'my'], -1],
   [['sorted', 'out'], 2],
   [['problem', 'solved'], 2.5],
   [['wrong', 'size'], -2.5],
@@ -68,6 +71,8 @@ export const DOMAIN_PHRASES: Array<[string[], number]> = [
   [['dead', 'on', 'arrival'], -3.5],
   [['keeps', 'crashing'], -3],
   [['keeps', 'breaking'], -3],
+  [['keeps', 'freezing'], -3],
+  [['keeps', 'dying'], -3],
   [['last', 'time'], -0.5],
   [['never', 'again'], -3],
   [['no', 'show'], -2],
@@ -79,11 +84,16 @@ export const DOMAIN_PHRASES: Array<[string[], number]> = [
   [['ahead', 'of', 'schedule'], 2.5],
   [['came', 'quickly'], 2],
   [['good', 'as', 'new'], 2.5],
+  [['hassle', 'free'], 2.5],
   [['wrong', 'part'], -3],
   [['wrong', 'item'], -3],
   [['wrong', 'order'], -3],
   [['double', 'charged'], -3.5],
   [['charged', 'twice'], -3.5],
+  [['billed', 'twice'], -3.5],
+  [['paid', 'twice'], -3],
+  [['double', 'billed'], -3.5],
+  [['double', 'billing'], -3],
   [['paid', 'late'], -2.5],
   [['not', 'paid'], -2.5],
   [['stopped', 'working'], -3],
@@ -115,6 +125,15 @@ export const NEGATED_VALENCE: Record<string, number> = {
   charge: 0, show: -1, showed: -1, turn: -1, start: -1, starts: -1, load: -1, loads: -1, connect: -1.5, connects: -1.5,
   moved: -2, move: -1, budged: -2, fit: -1.5, fits: -1.5, match: -1, matches: -1, last: -1, lasted: -1, listen: -1.5, listening: -1.5, care: -2, cares: -2,
 };
+
+/** Resolved: a problem named right after one of these ("sorted my problem", "fixed the issue") is the praise's object, not a complaint. */
+export const RESOLVED = new Set(['sorted', 'solved', 'fixed', 'resolved', 'handled', 'cleared']);
+/** Problem nouns that a resolution cancels, before it ("issue resolved") or after it. */
+export const PROBLEM_NOUNS = new Set(['problem', 'problems', 'issue', 'issues', 'bug', 'bugs', 'error', 'errors', 'glitch', 'fault', 'complaint', 'mess']);
+/** What may stand between a resolution and its problem: "fixed my problem", "sorted out all the issues". */
+export const OBJECT_FILLERS = new Set(['my', 'the', 'our', 'their', 'his', 'her', 'your', 'this', 'that', 'these', 'those', 'a', 'an', 'out', 'all', 'every', 'each', 'both', 'up']);
+/** Speed that praises a service ("fast delivery") but worsens a fault ("drains fast", "broke so quickly"). */
+export const SPEED = new Set(['fast', 'quick', 'quickly', 'rapidly', 'faster', 'quicker']);
 
 export const BOOSTERS: Record<string, number> = {
   very: 0.293, really: 0.293, so: 0.293, extremely: 0.293, totally: 0.293, absolutely: 0.293, completely: 0.293, utterly: 0.293,

@@ -4,6 +4,7 @@
  * hashed weights quantized to int8 (base64), the dense ones and the biases as numbers, and the
  * extra lexicons the features read.
  */
+import type { Decision } from './decision';
 import { DENSE, type ExtraLexicon, type FeatureBuffer } from './features';
 
 export const CLASSES = ['negative', 'neutral', 'positive'] as const;
@@ -27,11 +28,13 @@ export interface ModelFile {
   gamma: number;
   /** How far p+ - p- must lean to a side for its label: weak evidence reads as neutral. */
   lean: number;
+  /** The lean needed when the rules find no sentiment-bearing word (see decision.ts). */
+  silentLean: number;
   trainedOn: string[];
   seed: number;
 }
 
-export interface Model {
+export interface Model extends Decision {
   bits: number;
   /** [f*3 + c] over 2^bits hashed features then the dense ones. */
   weights: Float32Array;
@@ -39,8 +42,6 @@ export interface Model {
   extra: ExtraLexicon;
   rulesWeight: number;
   offsets: Float64Array;
-  gamma: number;
-  lean: number;
 }
 
 export function decodeModel(file: ModelFile): Model {
@@ -66,6 +67,7 @@ export function decodeModel(file: ModelFile): Model {
     offsets: Float64Array.from(file.offsets),
     gamma: file.gamma,
     lean: file.lean,
+    silentLean: file.silentLean,
   };
 }
 

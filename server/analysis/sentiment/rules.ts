@@ -5,7 +5,7 @@
  * and exclamation emphasis. Its sum is one reading of the post and its parts are the rationale.
  */
 import type { Token } from '../tokenize';
-import { BOOSTERS, DOMAIN_PHRASES, EMOJI, EMOTICONS, LEXICON, NEGATED_VALENCE } from './lexicon';
+import { BOOSTERS, DOMAIN_PHRASES, EMOJI, EMOTICONS, LEXICON, NEGATED_VALENCE, OBJECT_FILLERS, PROBLEM_NOUNS, RESOLVED, SPEED } from './lexicon';
 
 const NEGATION_FACTOR = -0.74;
 const NEGATION_SCOPE = 3;
@@ -79,6 +79,17 @@ function phraseAt(tokens: Token[], i: number): readonly [string[], number] | und
   return undefined;
 }
 
+/** Whether the problem noun at `i` is what a resolution acts on: "sorted my problem", "issue resolved". */
+function resolvedAt(tokens: Token[], i: number): boolean {
+  if (RESOLVED.has(tokens[i + 1]?.norm ?? '')) return true;
+  for (let k = i - 1; k >= 0 && k >= i - 4; k--) {
+    const norm = tokens[k]!.norm;
+    if (RESOLVED.has(norm)) return true;
+    if (!OBJECT_FILLERS.has(norm)) return false;
+  }
+  return false;
+}
+
 /** Scores tokens with the rules. `allCaps`: the whole post is in capitals, so caps emphasise nothing. */
 export function scoreRules(tokens: Token[], allCaps: boolean): RulesResult {
   const parts: Part[] = [];
@@ -102,10 +113,12 @@ export function scoreRules(tokens: Token[], allCaps: boolean): RulesResult {
   let negative = 0;
   let domain = 0;
   let emoji = 0;
+  let clauseStart = 0;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (t.kind === 'punct') {
       if (t.norm !== ',') negateLeft = 0;
+      clauseStart = i + 1;
       continue;
     }
     if (t.kind === 'url' || t.kind === 'mention') continue;
@@ -125,6 +138,14 @@ export function scoreRules(tokens: Token[], allCaps: boolean): RulesResult {
     } else {
       v = valenceOf(t);
       feature = t.norm;
+      // A resolved problem is praise's object, not a complaint ("support sorted my problem").
+      if (v < 0 && PROBLEM_NOUNS.has(t.norm) && resolvedAt(tokens, i)) v = 0;
+      // Speed right after a fault makes the fault worse ("drains fast", "broke so quickly").
+      const before = parts[parts.length - 1];
+      if (SPEED.has(t.norm) && before && before.valence < 0 && before.index >= clauseStart && i - before.index <= 3) {
+        v = -1;
+        feature = `${tokens[before.index]!.norm} ${t.norm}`;
+      }
       if (negateLeft > 0) {
         const nv = NEGATED_VALENCE[t.norm];
         if (nv !== undefined && v === 0) {

@@ -8,7 +8,7 @@
  * model trained on the other four fifths, so every tweet is a dev tweet once. The shipped model
  * is then trained on all of them.
  *
- * Options: --data DIR (default ../shared/data), --bits N (hashed space, default 18), --epochs N,
+ * Options: --data DIR (default ../shared/data), --bits N (hashed space, default 17), --epochs N,
  * --folds N, --out FILE.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -48,7 +48,7 @@ export async function main(argv: string[]): Promise<number> {
     args: argv,
     options: {
       data: { type: 'string', default: fileURLToPath(new URL('../../../../shared/data', import.meta.url)) },
-      bits: { type: 'string', default: '18' },
+      bits: { type: 'string', default: '17' },
       l2: { type: 'string', default: '1e-6' },
       lr: { type: 'string', default: '0.05' },
       balance: { type: 'string', default: '1' },
@@ -93,9 +93,9 @@ export async function main(argv: string[]): Promise<number> {
     console.log(`fold ${k + 1}/${folds}: AvgRec (plain argmax) ${report.avgRec.toFixed(4)}`);
   }
   const gold = rows.map((r) => r.label);
-  const compound = examples.map((e) => e.compound);
-  const decision = tuneDecision(probs, compound, gold);
-  const tuned = classification(gold, labelsWith(probs, compound, decision));
+  const readings = examples.map((e) => ({ compound: e.compound, silent: e.silent, question: e.question }));
+  const decision = tuneDecision(probs, readings, gold);
+  const tuned = classification(gold, labelsWith(probs, readings, decision));
   // The score mixes the rules' compound and the model's p+ - p-: the weight that best orders dev tweets.
   const ordinal = examples.map((e) => e.y - 1);
   let rulesWeight = MIN_RULES_WEIGHT;
@@ -108,7 +108,7 @@ export async function main(argv: string[]): Promise<number> {
     }
   }
   console.log(
-    `out-of-fold: AvgRec ${tuned.avgRec.toFixed(4)} F1 ${tuned.macroF1.toFixed(4)} acc ${tuned.accuracy.toFixed(4)}; offsets ${decision.offsets}; gamma ${decision.gamma}; lean ${decision.lean}; rules weight ${rulesWeight} (r ${bestR.toFixed(3)})`,
+    `out-of-fold: AvgRec ${tuned.avgRec.toFixed(4)} F1 ${tuned.macroF1.toFixed(4)} acc ${tuned.accuracy.toFixed(4)}; offsets ${decision.offsets}; gamma ${decision.gamma}; lean ${decision.lean} (silent ${decision.silentLean}); rules weight ${rulesWeight} (r ${bestR.toFixed(3)})`,
   );
 
   const model = train(examples, dims, epochs, opts);
@@ -123,9 +123,10 @@ export async function main(argv: string[]): Promise<number> {
     bias: Array.from(model.b, r4),
     lexicon,
     rulesWeight,
-    offsets: decision.offsets,
+    offsets: Array.from(decision.offsets),
     gamma: decision.gamma,
     lean: decision.lean,
+    silentLean: decision.silentLean,
     trainedOn: files,
     seed: SEED,
   };
