@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { analyze, buildCorrections, languageOf } from '../../server/analysis/sentiment';
+import { decide, type Decision } from '../../server/analysis/sentiment/decision';
 
 const label = (text: string) => analyze(text).label;
 const rulesScore = (text: string) => analyze(text, { layers: 'rules' }).score;
@@ -94,6 +95,114 @@ describe('the rules', () => {
     expect(a.rationale.map((r) => r.feature)).toEqual(expect.arrayContaining(['never arrived', 'rude']));
     expect(a.rationale.find((r) => r.feature === 'rude')!.weight).toBeLessThan(0);
     expect(a.rationale.length).toBeLessThanOrEqual(6);
+  });
+});
+
+describe('complaint-domain talk that is not a complaint', () => {
+  test.each([
+    ['where is my order #41234 @northwind?'],
+    ['where is my order #48213?'],
+    ['when will my delivery arrive?'],
+    ['any update on order 12345?'],
+    ['does SwiftHaul ship to Canada?'],
+    ['anyone else using Aero X? thinking about it'],
+  ])('a question with no complaint word is an inquiry: "%s" is neutral', (text) => {
+    expect(label(text)).toBe('neutral');
+  });
+
+  test.each([
+    ['invoice INV-2026-0331 is attached'],
+    ['reading about #AeroX on the news today'],
+    ['batch 42 shipped today'],
+    ['the delivery is booked for monday'],
+    ['got the invoice from Ledgerly'],
+  ])('a statement naming only domain nouns (invoice, batch, delivery) is neutral: "%s"', (text) => {
+    expect(label(text)).toBe('neutral');
+  });
+
+  test.each([
+    ['where is my package?? no update for days'],
+    ['any update on my order? still waiting after 3 weeks'],
+    ['why is my order late?'],
+    ['where is my refund??'],
+  ])('a question that says what went wrong is still a complaint: "%s" is negative', (text) => {
+    expect(label(text)).toBe('negative');
+  });
+});
+
+describe('resolutions and speed', () => {
+  test.each([
+    ['sorted my problem', 'my problem'],
+    ['they fixed the issue', 'they have the issue'],
+    ['issue resolved', 'issue'],
+    ['support sorted out all the problems', 'support has all the problems'],
+  ])('a resolved problem is not a complaint: "%s" reads above "%s" in the rules, and above zero', (resolved, open) => {
+    expect(rulesScore(resolved)).toBeGreaterThan(0);
+    expect(rulesScore(resolved)).toBeGreaterThan(rulesScore(open));
+  });
+
+  test.each([
+    ['Northwind support sorted my problem in 10 minutes, impressed', 'positive'],
+    ['the agent resolved my issue in one call, great', 'positive'],
+    ['still have the same problem', 'negative'],
+    ['the problem was never fixed', 'negative'],
+  ])('"%s" is %s', (text, expected) => {
+    expect(label(text)).toBe(expected);
+  });
+
+  test('the rationale of a resolution does not list its problem as a complaint', () => {
+    const features = analyze('support sorted my problem in 10 minutes, impressed').rationale.map((r) => r.feature);
+    expect(features).toContain('sorted');
+    expect(features).not.toContain('problem');
+  });
+
+  test.each([
+    ['the battery drains fast', 'the battery drains'],
+    ['it broke so quickly', 'it broke'],
+    ['the screen cracked quickly', 'the screen cracked'],
+  ])('speed right after a fault worsens it: "%s" reads below "%s" in the rules', (fast, plain) => {
+    expect(rulesScore(fast)).toBeLessThan(rulesScore(plain));
+    expect(rulesScore(fast)).toBeLessThan(0);
+  });
+
+  test.each([
+    ['the Volta battery drains fast when it is cold', 'negative'],
+    ['it broke so quickly', 'negative'],
+    ['fast delivery, thanks', 'positive'],
+    ['refund came through quickly, thank you', 'positive'],
+  ])('speed praises a service and worsens a fault: "%s" is %s', (text, expected) => {
+    expect(label(text)).toBe(expected);
+  });
+
+  test.each([
+    ['my Aero X keeps freezing after the update', 'negative'],
+    ['app freezes every time I open it', 'negative'],
+    ['my invoice was paid twice through Ledgerly', 'negative'],
+    ['double billed again', 'negative'],
+    ['the screen is gorgeous', 'positive'],
+    ['setup was painless, love it', 'positive'],
+  ])('domain lexicon: "%s" is %s', (text, expected) => {
+    expect(label(text)).toBe(expected);
+  });
+});
+
+describe('the decision', () => {
+  const d: Decision = { offsets: [0.4, 0, 0.1], gamma: 0.5, lean: 0.15, silentLean: 0.25 };
+  const reading = (compound: number, silent: boolean, question: boolean) => ({ compound, silent, question });
+
+  test.each([
+    // p-, p0, p+, compound, silent, question, expected
+    [0.36, 0.44, 0.2, 0, false, false, 0, 'offsets lift a weak negative lean when the rules saw sentiment words that cancel'],
+    [0.36, 0.44, 0.2, 0, true, false, 1, 'the same lean is not enough where the rules found nothing'],
+    [0.7, 0.2, 0.1, 0, true, false, 0, 'a strong lean still labels a post the rules found nothing in'],
+    [0.4, 0.48, 0.12, 0, true, false, 0, 'a silent statement past the silent lean takes the offsets'],
+    [0.4, 0.48, 0.12, 0, true, true, 1, 'a silent question gets no offsets: the model finds neutral likelier'],
+    [0.4, 0.48, 0.12, -0.3, false, true, 0, 'a question with a complaint word keeps the offsets and the pull'],
+    [0.55, 0.3, 0.15, 0, true, true, 0, 'a silent question the model itself finds negative is negative'],
+    [0.25, 0.33, 0.42, 0, false, false, 2, 'a positive lean of 0.17 labels a post with sentiment words'],
+    [0.25, 0.33, 0.42, 0, true, false, 1, 'positive needs the silent lean too'],
+  ] as Array<[number, number, number, number, boolean, boolean, 0 | 1 | 2, string]>)('p = (%s, %s, %s), compound %s, silent %s, question %s -> class %s: %s', (p0, p1, p2, compound, silent, question, expected) => {
+    expect(decide(p0, p1, p2, reading(compound, silent, question), d)).toBe(expected);
   });
 });
 
