@@ -1,8 +1,8 @@
 /**
  * Case rules in the browser, end to end: an admin writes a rule in the Cases → Rules editor
- * (negative + quotes an order + from a customer → queue "orders"), a complaint ingested after it
+ * (negative + quotes an order + from a customer → queue "orders", assigned to the admin), a complaint ingested after it
  * opens a case by itself (a happy post does not), the case shows in the list with its queue and
- * on its timeline the rule that opened it, and the Metrics tab counts it by subject.
+ * on its timeline the rule that opened it, and the Metrics tab counts it by subject and agent.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
@@ -44,10 +44,13 @@ describe.skipIf(inject('browserSkipReason') !== null)('cases opened by rules, in
     expect(await rule.getByTestId('rule-customer').isChecked()).toBe(true);
     await rule.getByTestId('rule-id').fill('order-complaints');
     await rule.getByTestId('rule-queue').fill('orders');
+    // A number input: Svelte binds it as a number, which the form must take as well as text.
+    const me = ((await (await api('/api/session')).json()) as { user: { id: number; name: string } }).user;
+    await rule.getByLabel('Assignee (user id)').fill(String(me.id));
     await editor.getByTestId('rules-save').click();
     await expect.poll(() => editor.getByTestId('rules-message').innerText()).toContain('Saved 1 rule');
     const saved = (await (await api('/api/case-rules')).json()) as { rules: Array<{ id: string; queue: string | null }> };
-    expect(saved.rules).toEqual([expect.objectContaining({ id: 'order-complaints', queue: 'orders' })]);
+    expect(saved.rules).toEqual([expect.objectContaining({ id: 'order-complaints', queue: 'orders', assigneeId: me.id })]);
     await page.screenshot({ path: screenshotPath('case-rules-editor'), fullPage: true });
 
     const now = new Date().toISOString();
@@ -58,10 +61,10 @@ describe.skipIf(inject('browserSkipReason') !== null)('cases opened by rules, in
     expect(ingest.status).toBe(200);
 
     // The derive step runs every few seconds; the case appears without anyone opening it.
-    const casesNow = async () => ((await (await api('/api/cases')).json()) as { cases: Array<{ id: number; title: string; queue: string | null }> }).cases;
+    const casesNow = async () => ((await (await api('/api/cases')).json()) as { cases: Array<{ id: number; title: string; queue: string | null; assigneeId: number | null }> }).cases;
     await expect.poll(async () => (await casesNow()).length, { timeout: 60_000, interval: 1000 }).toBe(1);
     const [opened] = await casesNow();
-    expect(opened).toMatchObject({ title: complaint, queue: 'orders' });
+    expect(opened).toMatchObject({ title: complaint, queue: 'orders', assigneeId: me.id });
 
     await page.getByTestId('cases-tab-list').click();
     const row = page.locator('tr', { hasText: complaint });
@@ -79,7 +82,9 @@ describe.skipIf(inject('browserSkipReason') !== null)('cases opened by rules, in
     const bySubject = page.getByTestId('metrics-by-subject');
     expect(await bySubject.locator('tbody tr').count()).toBe(1);
     expect(await bySubject.locator('tbody tr').first().innerText()).toMatch(/^Acme\s+1\s+1/);
-    expect(await page.getByTestId('metrics-by-agent').innerText()).toContain('unassigned');
+    const agentRow = await page.getByTestId('metrics-by-agent').locator('tbody tr').first().innerText();
+    expect(agentRow.startsWith(me.name)).toBe(true);
+    expect(agentRow.slice(me.name.length).trim()).toMatch(/^1\s+1\s/);
     await page.screenshot({ path: screenshotPath('case-metrics'), fullPage: true });
   }, 120_000);
 

@@ -20,6 +20,12 @@ test('a new rule is the issue’s example and saves as a valid rule', () => {
   expect(rule.routes).toEqual([{ aspect: 'delivery', queue: 'logistics', assigneeId: null }]);
 });
 
+test('number inputs hold numbers, or null once cleared, and convert all the same', () => {
+  const form = { ...newRuleForm(3), on: 'issue' as const, minAuthors: 8, assigneeId: 4, routes: [{ ...emptyRoute(), issueId: 9, assigneeId: null, queue: 'recall' }] };
+  expect(caseRule.parse(fromForm(form))).toMatchObject({ trigger: { on: 'issue', minAuthors: 8 }, assigneeId: 4, routes: [{ issueId: 9, queue: 'recall', assigneeId: null }] });
+  expect(caseRule.safeParse(fromForm({ ...form, minAuthors: null })).success).toBe(false);
+});
+
 test.each<[CaseRuleInput, string]>([
   [{ id: 'a', name: 'A', trigger: { on: 'post', sentiment: 'negative', reference: 'order', fromCustomer: true }, queue: 'orders' }, 'When a negative post quotes an order number from a customer: open a case → queue orders'],
   [{ id: 'b', name: 'B', trigger: { on: 'issue', minAuthors: 5, subjectIds: [1] }, assigneeId: 7, routes: [{ queue: 'x' }] }, 'When an issue about Acme reaches 5 distinct authors: open a case → user #7; 1 routing rule first'],

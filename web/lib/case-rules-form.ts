@@ -4,12 +4,15 @@
  */
 import type { CaseRule, CaseRuleInput } from '../../shared/api/case-rules';
 
+/** What a number input holds: Svelte binds it as a number, or null once cleared; '' before any input. */
+export type NumberField = number | string | null | undefined;
+
 export interface RouteForm {
   subjectId: string;
-  issueId: string;
+  issueId: NumberField;
   aspect: string;
   queue: string;
-  assigneeId: string;
+  assigneeId: NumberField;
 }
 
 export interface RuleForm {
@@ -22,11 +25,11 @@ export interface RuleForm {
   reference: string;
   fromCustomer: boolean;
   aspects: string;
-  minAuthors: string;
+  minAuthors: NumberField;
   subjectId: string;
   priority: string;
   queue: string;
-  assigneeId: string;
+  assigneeId: NumberField;
   tags: string;
   routes: RouteForm[];
 }
@@ -54,7 +57,7 @@ export const newRuleForm = (n: number): RuleForm => ({
 });
 
 const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
-const id = (s: string) => (s.trim() === '' ? undefined : Number(s));
+const id = (v: NumberField) => (v === null || v === undefined || String(v).trim() === '' ? undefined : Number(v));
 const orNull = (s: string) => (s.trim() === '' ? null : s.trim());
 
 /** @example fromForm({ ...newRuleForm(1), queue: 'orders' }).trigger // { on: 'post', sentiment: 'negative', reference: 'order', fromCustomer: true } */
@@ -62,7 +65,7 @@ export function fromForm(f: RuleForm): CaseRuleInput {
   const subjectIds = f.subjectId ? [Number(f.subjectId)] : undefined;
   const trigger: CaseRuleInput['trigger'] =
     f.on === 'issue'
-      ? { on: 'issue', minAuthors: Number(f.minAuthors), ...(subjectIds ? { subjectIds } : {}) }
+      ? { on: 'issue', minAuthors: id(f.minAuthors) ?? 0, ...(subjectIds ? { subjectIds } : {}) }
       : {
           on: 'post',
           fromCustomer: f.fromCustomer,
