@@ -132,7 +132,10 @@ export class Deriver {
     return count;
   }
 
-  /** Feeds the completed 5-minute buckets since the last tick to the detectors and applies their alert events. */
+  /**
+   * Feeds the 5-minute buckets completed since the last tick, and the one still filling, to the
+   * detectors and applies their alert events.
+   */
   async detectTick(): Promise<AlertEvent[]> {
     const now = this.deps.clock.now();
     const bucketMs = this.options.detect?.bucketMs ?? 5 * 60_000;
@@ -144,8 +147,10 @@ export class Deriver {
       // With no subject's posts yet there is still the last bucket to check (sources can be silent).
       const earliest = saved.until ?? (await repo.earliestPostTime(trx))?.getTime() ?? to - bucketMs;
       const from = Math.max(Math.floor(earliest / bucketMs) * bucketMs, to - maxBack);
-      if (from >= to) return [];
-      const rows = await repo.postsForDetection(trx, new Date(from), new Date(to));
+      // The bucket still filling goes along too: the detectors judge it (an incident shows minutes
+      // earlier) without learning from it, and silent sources are checked at every tick.
+      if (from > to) return [];
+      const rows = await repo.postsForDetection(trx, new Date(from), new Date(Math.max(to, now.getTime() + 1)));
       const subjects = await trx.selectFrom('subjects').select(['id', 'sensitivity']).where('archived', '=', false).execute();
       const bySubject = new Map<number, BucketPost[]>();
       const byIssue = new Map<number, { subjectId: number; posts: BucketPost[] }>();
