@@ -11,6 +11,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { analyze, classification, parseSemEval, parseVader, pearson, type SentimentClass } from '../../server/analysis/sentiment';
 import { iterateScenarioPosts } from '../../server/sources/demo/scenario';
+import { BACKGROUND, CAMPAIGN_TEXT, FOREIGN, INCIDENTS } from '../../server/sources/demo/vocabulary';
 import { sharedDataDir } from '../support/env';
 
 type Scorer = { name: string; score(text: string): { label: string; score: number } };
@@ -51,7 +52,8 @@ const engine = (name: string, layers: 'combined' | 'rules' | 'model'): Scorer =>
 /**
  * The complaint domain, on the built-in demo's synthetic posts (seeded; each carries the polarity it
  * was written with). Synthetic and templated, and the domain lexicon knows some of its phrases: a
- * check of the domain story (negative share against the truth), not a benchmark.
+ * check of the domain story (negative share against the truth), not a benchmark. For the engine it
+ * also prints the confusion matrix and the templates it misjudges most, with its rationale.
  */
 function demo(scorers: Scorer[]): void {
   const posts: Array<{ text: string; label: SentimentClass }> = [];
@@ -65,6 +67,54 @@ function demo(scorers: Scorer[]): void {
     const predicted = posts.map((p) => s.score(p.text).label);
     const c = classification(posts.map((p) => p.label), predicted);
     console.log(`  ${s.name.padEnd(28)} accuracy ${c.accuracy.toFixed(3)}  AvgRec ${c.avgRec.toFixed(3)}  negative share ${share(predicted).toFixed(3)}`);
+  }
+  misjudged(posts);
+}
+
+const CLASSES: SentimentClass[] = ['negative', 'neutral', 'positive'];
+
+/** The generator's templates as patterns, so a post is traced back to the template it was written from. */
+function templatePatterns(): Array<{ template: string; pattern: RegExp }> {
+  // Reposts of the foreign posts reach here too: the scenario gives every repost lang 'en'.
+  const texts = [...Object.values(BACKGROUND).flatMap((list) => list.map((t) => t.text)), ...Object.values(INCIDENTS).flatMap((v) => v.texts), CAMPAIGN_TEXT, ...FOREIGN.map((f) => f.text)];
+  const slot: Record<string, string> = { '{s}': '.+?', '{order}': '\\d+', '{inv}': '\\d+', '{emoji}': '(?: .+)?' };
+  return texts.map((template) => {
+    // An empty emoji takes its space with it (the generator trims the end).
+    const body = template
+      .replace(/ ?\{(pos|neg)_emoji\}/g, '{emoji}')
+      .split(/(\{[a-z]+\})/)
+      .map((part) => slot[part] ?? part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('');
+    return { template, pattern: new RegExp(`^(?:RT @\\S+: )?${body}$`, 's') };
+  });
+}
+
+function misjudged(posts: Array<{ text: string; label: SentimentClass }>): void {
+  const patterns = templatePatterns();
+  const matrix = CLASSES.map(() => new Map<string, number>());
+  const byTemplate = new Map<string, { truth: SentimentClass; n: number; wrong: Map<string, number>; example: string }>();
+  for (const p of posts) {
+    const a = analyze(p.text, { lang: 'en' });
+    const row = matrix[CLASSES.indexOf(p.label)]!;
+    row.set(a.label, (row.get(a.label) ?? 0) + 1);
+    const template = patterns.find((x) => x.pattern.test(p.text))?.template ?? '(no template)';
+    const t = byTemplate.get(template) ?? { truth: p.label, n: 0, wrong: new Map<string, number>(), example: '' };
+    t.n++;
+    if (a.label !== p.label) {
+      t.wrong.set(a.label, (t.wrong.get(a.label) ?? 0) + 1);
+      if (!t.example) t.example = `"${p.text}" -> ${a.label} (score ${a.score}; ${a.rationale.map((r) => `${r.feature} ${r.weight}`).join(', ') || 'no rationale: the learned layer alone'})`;
+    }
+    byTemplate.set(template, t);
+  }
+  console.log('\n  Earshot on the demo, truth (rows) against label (columns):');
+  console.log(`  ${''.padEnd(10)}${CLASSES.map((c) => c.padStart(10)).join('')}`);
+  CLASSES.forEach((c, i) => console.log(`  ${c.padEnd(10)}${CLASSES.map((d) => String(matrix[i]!.get(d) ?? 0).padStart(10)).join('')}`));
+  const worst = [...byTemplate].map(([template, t]) => ({ template, ...t, errors: [...t.wrong.values()].reduce((x, y) => x + y, 0) })).filter((t) => t.errors > 0);
+  worst.sort((a, b) => b.errors - a.errors);
+  console.log('  Most misjudged templates (errors / posts, truth -> labels given):');
+  for (const t of worst.slice(0, 8)) {
+    console.log(`  ${String(t.errors).padStart(5)} / ${String(t.n).padEnd(5)} ${t.truth} -> ${[...t.wrong].map(([l, n]) => `${l} ${n}`).join(', ')}: ${t.template}`);
+    console.log(`                e.g. ${t.example}`);
   }
 }
 
