@@ -74,7 +74,7 @@ test('user add prints a random password once; list, reset-password, disable and 
     const actions = (await db.selectFrom('audit_log').select('action').orderBy('id').execute()).map((a) => a.action);
     expect(actions).toEqual(['user.created', 'user.created', 'user.password_changed', 'user.disabled', 'token.created']);
   });
-});
+}, 120_000);
 
 test.concurrent.each([
   { args: ['user', 'add', '--email', 'x@example.test', '--role', 'overlord'], error: /--role/ },
