@@ -15,8 +15,10 @@ const S32 = '234567abcdefghijklmnopqrstuvwxyz';
 const POST = 'app.bsky.feed.post';
 
 /** A timestamp identifier (atproto TID): 53 bits of microseconds and 10 bits of clock id, base32-sortable. */
-export function newTid(now: Date, clockId = Math.floor(Math.random() * 1024)): string {
-  let n = (BigInt(now.getTime()) * 1000n << 10n) | BigInt(clockId & 1023);
+export function newTid(now: Date, clockId = Math.floor(Math.random() * 1024), micros = Math.floor(Math.random() * 1000)): string {
+  // A clock that only has milliseconds gets random microseconds: two keys made in the same
+  // millisecond (or under a test's frozen clock) must still differ.
+  let n = ((BigInt(now.getTime()) * 1000n + BigInt(micros % 1000)) << 10n) | BigInt(clockId & 1023);
   let out = '';
   for (let i = 0; i < 13; i++) {
     out = S32[Number(n & 31n)]! + out;

@@ -53,11 +53,22 @@ export async function sendReply(deps: SendDeps, id: number, actor: Actor): Promi
 
   const now = deps.now();
   const from: ReplyStatus[] = [r.status];
-  const claimed = await db.transaction().execute(async (trx) => {
-    const row = await replies.claimForSending(trx, id, from, sender.newKey(now), now);
-    if (row) await recordStep(trx, row, 'reply.send_started', actor, now, { attempt: row.attempts, body: row.body });
-    return row;
-  });
+  const claim = () =>
+    db.transaction().execute(async (trx) => {
+      const row = await replies.claimForSending(trx, id, from, sender.newKey(now), now);
+      if (row) await recordStep(trx, row, 'reply.send_started', actor, now, { attempt: row.attempts, body: row.body });
+      return row;
+    });
+  // A fresh key that happens to equal an old one (keys are unique) is drawn again, never a 500.
+  let claimed: Awaited<ReturnType<typeof claim>> = undefined;
+  for (let tries = 0; ; tries++) {
+    try {
+      claimed = await claim();
+      break;
+    } catch (e) {
+      if (tries >= 2 || (e as { code?: unknown }).code !== '23505') throw e;
+    }
+  }
   if (!claimed) {
     // Another request claimed it between our read and our update.
     const current = await mustGet(db, id);

@@ -190,3 +190,13 @@ describe('candidate drafts', () => {
     expect(candidateDrafts(templates, { author: 'ann' }, 'x').candidates.map((c) => c.templateId)).toEqual(['good', 'rude', 'long']);
   });
 });
+
+describe('Bluesky record keys', () => {
+  test('a thousand keys made in the same millisecond are all different', async () => {
+    const { newTid } = await import('../../server/replies/bluesky.sender');
+    const at = new Date('2026-03-10T12:30:00Z');
+    const keys = new Set(Array.from({ length: 1000 }, () => newTid(at)));
+    expect(keys.size).toBe(1000);
+    expect([...keys].every((k) => /^[2-7a-z]{13}$/.test(k))).toBe(true);
+  });
+});
