@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { analyze, buildCorrections, languageOf } from '../../server/analysis/sentiment';
-import { decide, type Decision } from '../../server/analysis/sentiment/decision';
+import { decide, isSilent, type Decision } from '../../server/analysis/sentiment/decision';
+import { prepare } from '../../server/analysis/sentiment/prepare';
 
 const label = (text: string) => analyze(text).label;
 const rulesScore = (text: string) => analyze(text, { layers: 'rules' }).score;
@@ -188,21 +189,29 @@ describe('resolutions and speed', () => {
 
 describe('the decision', () => {
   const d: Decision = { offsets: [0.4, 0, 0.1], gamma: 0.5, lean: 0.15, silentLean: 0.25 };
-  const reading = (compound: number, silent: boolean, question: boolean) => ({ compound, silent, question });
 
   test.each([
-    // p-, p0, p+, compound, silent, question, expected
-    [0.36, 0.44, 0.2, 0, false, false, 0, 'offsets lift a weak negative lean when the rules saw sentiment words that cancel'],
+    // p-, p0, p+, rules compound, rules silent, a question, expected class, why
+    [0.36, 0.44, 0.2, 0, false, false, 0, 'the offsets lift a negative lean of 0.16 where the rules saw words that cancel'],
     [0.36, 0.44, 0.2, 0, true, false, 1, 'the same lean is not enough where the rules found nothing'],
     [0.7, 0.2, 0.1, 0, true, false, 0, 'a strong lean still labels a post the rules found nothing in'],
-    [0.4, 0.48, 0.12, 0, true, false, 0, 'a silent statement past the silent lean takes the offsets'],
-    [0.4, 0.48, 0.12, 0, true, true, 1, 'a silent question gets no offsets: the model finds neutral likelier'],
+    [0.4, 0.48, 0.12, 0, true, false, 0, 'a statement the rules found nothing in, past the silent lean, takes the offsets'],
+    [0.4, 0.48, 0.12, 0, true, true, 1, 'such a question gets no offsets: the model finds neutral likelier'],
     [0.4, 0.48, 0.12, -0.3, false, true, 0, 'a question with a complaint word keeps the offsets and the pull'],
-    [0.55, 0.3, 0.15, 0, true, true, 0, 'a silent question the model itself finds negative is negative'],
+    [0.55, 0.3, 0.15, 0, true, true, 0, 'a question the model itself finds negative is negative'],
     [0.25, 0.33, 0.42, 0, false, false, 2, 'a positive lean of 0.17 labels a post with sentiment words'],
     [0.25, 0.33, 0.42, 0, true, false, 1, 'positive needs the silent lean too'],
   ] as Array<[number, number, number, number, boolean, boolean, 0 | 1 | 2, string]>)('p = (%s, %s, %s), compound %s, silent %s, question %s -> class %s: %s', (p0, p1, p2, compound, silent, question, expected) => {
-    expect(decide(p0, p1, p2, reading(compound, silent, question), d)).toBe(expected);
+    expect(decide(p0, p1, p2, { compound, silent, question }, d)).toBe(expected);
+  });
+
+  test.each([
+    ['the fridge is cooling', true],
+    ["the fridge isn't cooling", false],
+    ['great fridge', false],
+    ['invoice INV-2026-0331 is attached', true],
+  ])('the rules are silent on "%s": %s (a negator counts as evidence)', (text, silent) => {
+    expect(isSilent(prepare(text).rules)).toBe(silent);
   });
 });
 

@@ -4,7 +4,7 @@
  * few passes of gradient steps on the corrected posts until each reads as labelled, so posts that
  * share their words and phrases ("sick" meaning good, a supplier's jargon) move too.
  */
-import { decide } from './decision';
+import { decide, readingOf, type RulesReading } from './decision';
 import type { FeatureBuffer } from './features';
 import { CLASSES, type Model, type SentimentClass } from './model';
 import { cleanText, prepare, type Prepared } from './prepare';
@@ -39,7 +39,7 @@ export function buildCorrections(
   features: (p: Prepared) => FeatureBuffer,
 ): Corrections {
   const byText = new Map<string, SentimentClass>();
-  const rows: Array<{ y: number; idx: Int32Array; val: Float32Array; compound: number; silent: boolean; question: boolean }> = [];
+  const rows: Array<{ y: number; idx: Int32Array; val: Float32Array; reading: RulesReading }> = [];
   for (const e of examples) {
     const label = toLabel(typeof e.label === 'string' ? e.label : undefined);
     if (!label || typeof e.text !== 'string') continue;
@@ -47,7 +47,7 @@ export function buildCorrections(
     byText.set(correctionKey(text), label);
     const p = prepare(text);
     const buf = features(p);
-    rows.push({ y: CLASSES.indexOf(label), idx: buf.idx.slice(0, buf.n), val: buf.val.slice(0, buf.n), compound: p.rules.compound, silent: p.rules.parts.length === 0, question: p.rules.questions > 0 });
+    rows.push({ y: CLASSES.indexOf(label), idx: buf.idx.slice(0, buf.n), val: buf.val.slice(0, buf.n), reading: readingOf(p.rules) });
   }
   if (rows.length === 0) return { byText, key: correctionKey, weights: null, bias: null, size: 0 };
   const w = new Float32Array(model.weights);
@@ -64,7 +64,7 @@ export function buildCorrections(
       const m = Math.max(z[0]!, z[1]!, z[2]!);
       let sum = 0;
       for (let c = 0; c < 3; c++) sum += (z[c] = Math.exp(z[c]! - m));
-      const reads = decide(z[0]! / sum, z[1]! / sum, z[2]! / sum, r, model);
+      const reads = decide(z[0]! / sum, z[1]! / sum, z[2]! / sum, r.reading, model);
       if (reads === r.y && z[r.y]! / sum >= MARGIN) continue;
       moved = true;
       for (let c = 0; c < 3; c++) {

@@ -14,7 +14,7 @@ import { aspectsOf, intentOf } from './aspects';
 import { buildCorrections as build, type Corrections } from './corrections';
 import { createBuffer, extractFeatures, type FeatureBuffer } from './features';
 import modelFile from './model/sentiment-model.json' with { type: 'json' };
-import { decide, type RulesReading } from './decision';
+import { decide, isSilent, type RulesReading } from './decision';
 import { CLASSES, decodeModel, logits, softmax, type Model, type ModelFile, type SentimentClass } from './model';
 import { cleanText, prepare, type Prepared } from './prepare';
 import { classification, type ClassificationReport } from './metrics';
@@ -104,7 +104,7 @@ export function analyze(input: string, options: AnalyzeOptions = {}): Analysis {
     score = w * p.rules.compound + (1 - w) * (pPos - pNeg);
     // The model alone: without the rules' pull, nor their silence.
     READING.compound = layers === 'model' ? 0 : p.rules.compound;
-    READING.silent = layers !== 'model' && p.rules.parts.length === 0;
+    READING.silent = layers !== 'model' && isSilent(p.rules);
     READING.question = p.rules.questions > 0;
     label = CLASSES[decide(pNeg, pNeu, pPos, READING, MODEL)];
     confidence = label === 'negative' ? pNeg : label === 'positive' ? pPos : pNeu;

@@ -68,6 +68,10 @@ export const DOMAIN_PHRASES: Array<[string[], number]> = [
   [['too', 'expensive'], -2],
   [['caught', 'fire'], -3.5],
   [['came', 'apart'], -3],
+  [['came', 'off'], -2.5],
+  [['come', 'off'], -2],
+  [['fell', 'off'], -2.5],
+  [['falling', 'off'], -2.5],
   [['dead', 'on', 'arrival'], -3.5],
   [['keeps', 'crashing'], -3],
   [['keeps', 'breaking'], -3],
@@ -119,10 +123,11 @@ export const DOMAIN_PHRASES: Array<[string[], number]> = [
  * "not refunded". Valence applies only inside a negation's scope.
  */
 export const NEGATED_VALENCE: Record<string, number> = {
-  work: -2, works: -2, working: -2, worked: -2, arrive: -2, arrived: -2, arriving: -2, received: -2, receive: -2, respond: -2,
-  responded: -2, responding: -2, answer: -2, answered: -2, answering: -2, reply: -2, replied: -2, replying: -2, deliver: -2,
-  delivered: -2, ship: -2, shipped: -2, refund: -2, refunded: -2, update: -1.5, updated: -1.5, call: -1, called: -1,
-  charge: 0, show: -1, showed: -1, turn: -1, start: -1, starts: -1, load: -1, loads: -1, connect: -1.5, connects: -1.5,
+  work: -2, works: -2, working: -2, worked: -2, arrive: -2, arrives: -2, arrived: -2, arriving: -2, received: -2, receive: -2,
+  respond: -2, responds: -2, responded: -2, responding: -2, answer: -2, answers: -2, answered: -2, answering: -2, reply: -2,
+  replied: -2, replying: -2, deliver: -2, delivers: -2, delivered: -2, ship: -2, ships: -2, shipped: -2, refund: -2, refunded: -2,
+  update: -1.5, updates: -1.5, updated: -1.5, call: -1, calls: -1, called: -1,
+  charge: 0, show: -1, shows: -1, showed: -1, turn: -1, turns: -1, start: -1, starts: -1, load: -1, loads: -1, connect: -1.5, connects: -1.5,
   moved: -2, move: -1, budged: -2, fit: -1.5, fits: -1.5, match: -1, matches: -1, last: -1, lasted: -1, listen: -1.5, listening: -1.5, care: -2, cares: -2,
 };
 

@@ -28,7 +28,7 @@ export interface ModelFile {
   gamma: number;
   /** How far p+ - p- must lean to a side for its label: weak evidence reads as neutral. */
   lean: number;
-  /** The lean needed when the rules find no sentiment-bearing word (see decision.ts). */
+  /** The lean needed where the rules find nothing (see decision.ts). */
   silentLean: number;
   trainedOn: string[];
   seed: number;

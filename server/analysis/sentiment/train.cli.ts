@@ -93,7 +93,7 @@ export async function main(argv: string[]): Promise<number> {
     console.log(`fold ${k + 1}/${folds}: AvgRec (plain argmax) ${report.avgRec.toFixed(4)}`);
   }
   const gold = rows.map((r) => r.label);
-  const readings = examples.map((e) => ({ compound: e.compound, silent: e.silent, question: e.question }));
+  const readings = examples.map((e) => e.reading);
   const decision = tuneDecision(probs, readings, gold);
   const tuned = classification(gold, labelsWith(probs, readings, decision));
   // The score mixes the rules' compound and the model's p+ - p-: the weight that best orders dev tweets.
@@ -101,7 +101,7 @@ export async function main(argv: string[]): Promise<number> {
   let rulesWeight = MIN_RULES_WEIGHT;
   let bestR = -1;
   for (let rw = MIN_RULES_WEIGHT; rw <= 1.001; rw += 0.05) {
-    const r = pearson(ordinal, examples.map((e, i) => rw * e.compound + (1 - rw) * (probs[i]![2]! - probs[i]![0]!)));
+    const r = pearson(ordinal, examples.map((e, i) => rw * e.reading.compound + (1 - rw) * (probs[i]![2]! - probs[i]![0]!)));
     if (r > bestR) {
       bestR = r;
       rulesWeight = r2(rw);
