@@ -9,6 +9,7 @@
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { analyze, classification, parseSemEval, parseVader, pearson, type SentimentClass } from '../../server/analysis/sentiment';
 import { iterateScenarioPosts } from '../../server/sources/demo/scenario';
 import { BACKGROUND, CAMPAIGN_TEXT, FOREIGN, INCIDENTS } from '../../server/sources/demo/vocabulary';
@@ -69,6 +70,20 @@ function demo(scorers: Scorer[]): void {
     console.log(`  ${s.name.padEnd(28)} accuracy ${c.accuracy.toFixed(3)}  AvgRec ${c.avgRec.toFixed(3)}  negative share ${share(predicted).toFixed(3)}`);
   }
   misjudged(posts);
+}
+
+/**
+ * Complaints written by hand for the issues evaluation (test/eval/data; every one a complaint, some
+ * phrased as questions): how many each scorer reads as negative. A guard on the other side of the
+ * demo's neutral talk: implicit complaints with no sentiment word ("Sent the US plug version to
+ * the UK") are what a stricter reading of weak evidence loses.
+ */
+function complaints(scorers: Scorer[]): void {
+  const files = ['complaints.jsonl', 'complaints-holdout.jsonl'].map((f) => fileURLToPath(new URL(`./data/${f}`, import.meta.url)));
+  if (!files.every(existsSync)) return;
+  const texts = files.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { text: string }).text));
+  console.log(`\nHand-written complaints (test/eval/data, ${texts.length} posts): share read as negative`);
+  for (const s of scorers) console.log(`  ${s.name.padEnd(28)} ${(texts.filter((t) => s.score(t).label === 'negative').length / texts.length).toFixed(3)}`);
 }
 
 const CLASSES: SentimentClass[] = ['negative', 'neutral', 'positive'];
@@ -146,6 +161,7 @@ function main(): number {
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows) console.log(line(r));
   demo(scorers.filter((x) => !x.name.includes('only')));
+  complaints(scorers.filter((x) => !x.name.includes('only')));
   console.log(
     "\nRows: 'rules only' is the lexicon-and-rules layer with VADER's ±0.05 thresholds; 'model only' is the learned layer without the rules' pull on the label and score (its inputs still include the lexicon readings as features).",
   );
