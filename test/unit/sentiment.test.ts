@@ -182,6 +182,11 @@ describe('resolutions and speed', () => {
     ['double billed again', 'negative'],
     ['the screen is gorgeous', 'positive'],
     ['setup was painless, love it', 'positive'],
+    ['the sole came off after a month', 'negative'],
+    ['the handle fell off', 'negative'],
+    ['the verification code never arrives', 'negative'],
+    ['the courier never responds', 'negative'],
+    ["fridge isn't cooling, food went off in two days", 'negative'],
   ])('domain lexicon: "%s" is %s', (text, expected) => {
     expect(label(text)).toBe(expected);
   });
