@@ -166,6 +166,11 @@ describe('resolutions and speed', () => {
     expect(rulesScore(fast)).toBeLessThan(0);
   });
 
+  test('speed after a contrast is praise again: "arrived late but fast refund"', () => {
+    const fast = analyze('arrived late but fast refund', { layers: 'rules' }).rationale.find((r) => r.feature === 'fast');
+    expect(fast?.weight).toBeGreaterThan(0);
+  });
+
   test.each([
     ['the Volta battery drains fast when it is cold', 'negative'],
     ['it broke so quickly', 'negative'],

@@ -140,11 +140,12 @@ export function scoreRules(tokens: Token[], allCaps: boolean): RulesResult {
       feature = t.norm;
       // A resolved problem is praise's object, not a complaint ("support sorted my problem").
       if (v < 0 && PROBLEM_NOUNS.has(t.norm) && resolvedAt(tokens, i)) v = 0;
-      // Speed right after a fault makes the fault worse ("drains fast", "broke so quickly").
+      // Speed right after a fault makes the fault worse ("drains fast", "broke so quickly"), unless
+      // a contrast turns to something else ("late but fast to refund").
       const before = parts[parts.length - 1];
-      if (SPEED.has(t.norm) && before && before.valence < 0 && before.index >= clauseStart && i - before.index <= 3) {
+      if (SPEED.has(t.norm) && before && before.valence < 0 && before.index >= clauseStart && i - before.index <= 3 && !(butAt > before.index && butAt < i)) {
         v = -1;
-        feature = `${tokens[before.index]!.norm} ${t.norm}`;
+        feature = `${before.feature} ${t.norm}`;
       }
       if (negateLeft > 0) {
         const nv = NEGATED_VALENCE[t.norm];
