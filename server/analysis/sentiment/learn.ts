@@ -3,8 +3,6 @@
  * labelled tweets, a multinomial logistic regression by AdaGrad, and the decision rule tuned for
  * macro-averaged recall.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { Random } from '../../sources/demo/random';
 import type { Labelled } from './corpus';
 import { createBuffer, extractFeatures, type ExtraLexicon } from './features';
@@ -20,37 +18,6 @@ export interface Example {
   reading: RulesReading;
   /** How much the example counts in training (tweets of the target years may count more). */
   weight: number;
-}
-
-/**
- * SentiCon and Pattern polarities from natural's English lexicons and VADER's valences (its
- * lexicon from the vader-sentiment package, Apache-2.0), read once here and baked into the model.
- */
-export function extraLexicon(): Record<string, [number, number, number]> {
-  const require = createRequire(import.meta.url);
-  const dir = require.resolve('natural/lib/natural/sentiment/English/senticon_en.json').replace(/senticon_en\.json$/, '');
-  const senticon = JSON.parse(readFileSync(`${dir}senticon_en.json`, 'utf8')) as Record<string, { pol: string }>;
-  const pattern = JSON.parse(readFileSync(`${dir}pattern-sentiment-en.json`, 'utf8')) as Record<string, { polarity: string }>;
-  const vaderFile = require.resolve('vader-sentiment').replace(/build\/[^/]+$/, 'vader_lexicon.txt');
-  const vader = readFileSync(vaderFile, 'utf8')
-    .split('\n')
-    .map((line) => line.split('\t'))
-    .map(([w, v]) => [w ?? '', Number(v)] as const);
-  const out: Record<string, [number, number, number]> = {};
-  for (const [w, e] of Object.entries(senticon)) {
-    const p = Number(e.pol);
-    if (/^[a-z']+$/.test(w) && Number.isFinite(p) && Math.abs(p) >= 0.1) out[w] = [r2(p), 0, 0];
-  }
-  for (const [w, e] of Object.entries(pattern)) {
-    const p = Number(e.polarity);
-    if (!/^[a-z']+$/.test(w) || !Number.isFinite(p) || p === 0) continue;
-    out[w] = [out[w]?.[0] ?? 0, r2(p), 0];
-  }
-  for (const [w, v] of vader) {
-    if (!w || !Number.isFinite(v) || v === 0) continue;
-    out[w] = [out[w]?.[0] ?? 0, out[w]?.[1] ?? 0, r2(v / 4)];
-  }
-  return out;
 }
 
 export function featurize(rows: Labelled[], extra: ExtraLexicon, bits: number): Example[] {

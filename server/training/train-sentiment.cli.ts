@@ -1,7 +1,7 @@
 /**
  * `npm run train:sentiment`: trains the learned layer on the SemEval training files in
  * ../shared/data/semeval (the train and dev files; never a test file) and writes
- * model/sentiment-model.json. Deterministic: seeded folds and shuffles, fixed epochs.
+ * server/analysis/sentiment/model/sentiment-model.json. Deterministic: seeded folds and shuffles, fixed epochs.
  *
  * The decision rule (class offsets, the rules' pull, the minimum lean) and the layers' mix in the
  * score are tuned on out-of-fold predictions: each fifth of the training tweets is predicted by a
@@ -12,14 +12,15 @@
  * --folds N, --out FILE.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Random } from '../../sources/demo/random';
-import { parseSemEval } from './corpus';
-import { DENSE, type ExtraLexicon } from './features';
-import { extraLexicon, featurize, labelsWith, predictAll, r2, train, tuneDecision, type Example, type TrainOptions } from './learn';
-import { classification, pearson } from './metrics';
-import { CLASSES, encodeHashed, type ModelFile } from './model';
+import { Random } from '../sources/demo/random';
+import { parseSemEval } from '../analysis/sentiment/corpus';
+import { DENSE, type ExtraLexicon } from '../analysis/sentiment/features';
+import { featurize, labelsWith, predictAll, r2, train, tuneDecision, type Example, type TrainOptions } from '../analysis/sentiment/learn';
+import { classification, pearson } from '../analysis/sentiment/metrics';
+import { CLASSES, encodeHashed, type ModelFile } from '../analysis/sentiment/model';
 
 export const TRAIN_FILES = ['twitter-2013train-A.txt', 'twitter-2013dev-A.txt', 'twitter-2015train-A.txt', 'twitter-2016train-A.txt', 'twitter-2016dev-A.txt'];
 /**
@@ -47,7 +48,7 @@ export async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      data: { type: 'string', default: fileURLToPath(new URL('../../../../shared/data', import.meta.url)) },
+      data: { type: 'string', default: fileURLToPath(new URL('../../../shared/data', import.meta.url)) },
       bits: { type: 'string', default: '17' },
       l2: { type: 'string', default: '1e-6' },
       lr: { type: 'string', default: '0.05' },
@@ -56,7 +57,7 @@ export async function main(argv: string[]): Promise<number> {
       'average-from': { type: 'string', default: '2' },
       folds: { type: 'string', default: '5' },
       'earlier-tests': { type: 'boolean', default: false },
-      out: { type: 'string', default: fileURLToPath(new URL('./model/sentiment-model.json', import.meta.url)) },
+      out: { type: 'string', default: fileURLToPath(new URL('../analysis/sentiment/model/sentiment-model.json', import.meta.url)) },
     },
   });
   const bits = Number(values.bits);
@@ -136,3 +137,34 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) process.exitCode = await main(process.argv.slice(2));
+
+/**
+ * SentiCon and Pattern polarities from natural's English lexicons and VADER's valences (its
+ * lexicon from the vader-sentiment package, Apache-2.0), read once here and baked into the model.
+ */
+export function extraLexicon(): Record<string, [number, number, number]> {
+  const require = createRequire(import.meta.url);
+  const dir = require.resolve('natural/lib/natural/sentiment/English/senticon_en.json').replace(/senticon_en\.json$/, '');
+  const senticon = JSON.parse(readFileSync(`${dir}senticon_en.json`, 'utf8')) as Record<string, { pol: string }>;
+  const pattern = JSON.parse(readFileSync(`${dir}pattern-sentiment-en.json`, 'utf8')) as Record<string, { polarity: string }>;
+  const vaderFile = require.resolve('vader-sentiment').replace(/build\/[^/]+$/, 'vader_lexicon.txt');
+  const vader = readFileSync(vaderFile, 'utf8')
+    .split('\n')
+    .map((line) => line.split('\t'))
+    .map(([w, v]) => [w ?? '', Number(v)] as const);
+  const out: Record<string, [number, number, number]> = {};
+  for (const [w, e] of Object.entries(senticon)) {
+    const p = Number(e.pol);
+    if (/^[a-z']+$/.test(w) && Number.isFinite(p) && Math.abs(p) >= 0.1) out[w] = [r2(p), 0, 0];
+  }
+  for (const [w, e] of Object.entries(pattern)) {
+    const p = Number(e.polarity);
+    if (!/^[a-z']+$/.test(w) || !Number.isFinite(p) || p === 0) continue;
+    out[w] = [out[w]?.[0] ?? 0, r2(p), 0];
+  }
+  for (const [w, v] of vader) {
+    if (!w || !Number.isFinite(v) || v === 0) continue;
+    out[w] = [out[w]?.[0] ?? 0, out[w]?.[1] ?? 0, r2(v / 4)];
+  }
+  return out;
+}
