@@ -98,6 +98,8 @@ describe.skipIf(inject('browserSkipReason') !== null)('accounts in the dashboard
     await signInPage(page, server.url, viewer.email, viewer.password);
     await page.getByRole('link', { name: 'API tokens', exact: true }).click();
     // Ingest is for admins only: a viewer is not offered it.
+    // The page loads lazily: wait for its form before counting what it offers.
+    await page.getByTestId('add-token').getByLabel('Name').waitFor();
     expect(await page.getByTestId('add-token').locator('option').allInnerTexts()).toHaveLength(2);
     await page.getByTestId('add-token').getByLabel('Name').fill('nightly export');
     await page.getByTestId('add-token').getByRole('button', { name: 'Create' }).click();
