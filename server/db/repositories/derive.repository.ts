@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../tables';
+import { saveSetting } from './settings.repository';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -49,12 +50,7 @@ export async function loadStateForUpdate<T>(trx: Transaction<Database>, key: str
 }
 
 export async function saveState(trx: Db, key: string, value: unknown): Promise<void> {
-  const json = JSON.stringify(value);
-  await trx
-    .insertInto('settings')
-    .values({ key, value: json })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value: json, updated_at: new Date() }))
-    .execute();
+  await saveSetting(trx, key, value);
 }
 
 export interface IssueUpsert {

@@ -1,5 +1,6 @@
 import type { Insertable, Kysely, Transaction, Updateable } from 'kysely';
 import type { Database, ReplyStatus } from '../tables';
+import { loadSetting, saveSetting } from './settings.repository';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -58,17 +59,11 @@ export async function openAlertsForIssue(db: Db, issueId: number | null): Promis
 }
 
 export async function getSetting<T>(db: Db, key: string): Promise<T | undefined> {
-  const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
-  return row?.value as T | undefined;
+  return (await loadSetting<T>(db, key)) ?? undefined;
 }
 
 export async function putSetting(db: Db, key: string, value: unknown, now: Date): Promise<void> {
-  const json = JSON.stringify(value);
-  await db
-    .insertInto('settings')
-    .values({ key, value: json, updated_at: now })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value: json, updated_at: now }))
-    .execute();
+  await saveSetting(db, key, value, now);
 }
 
 export async function listReplyAccounts(db: Db) {

@@ -9,11 +9,11 @@ export async function loadSetting<T>(db: Db, key: string): Promise<T | null> {
   return (row?.value as T | undefined) ?? null;
 }
 
-export async function saveSetting(db: Db, key: string, value: unknown): Promise<void> {
+export async function saveSetting(db: Db, key: string, value: unknown, now: Date = new Date()): Promise<void> {
   const json = JSON.stringify(value);
   await db
     .insertInto('settings')
-    .values({ key, value: json })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value: json, updated_at: new Date() }))
+    .values({ key, value: json, updated_at: now })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: json, updated_at: now }))
     .execute();
 }
