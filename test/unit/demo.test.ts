@@ -54,6 +54,13 @@ describe('the demo scenario', () => {
     }
   });
 
+  test('a repost carries the language of its original, foreign posts included', () => {
+    const byId = new Map(scenario.posts.map((p) => [p.post.nativeId, p.post]));
+    const reposts = scenario.posts.filter((p) => p.post.kind === 'repost').map((p) => p.post);
+    for (const r of reposts) expect(r.lang).toBe(byId.get(r.repostOfNativeId!)!.lang);
+    expect(reposts.some((r) => r.lang !== 'en')).toBe(true);
+  });
+
   test('each post names a subject it is labelled with, so a query can find it', () => {
     const names: Record<string, RegExp> = { northwind: /northwind/i, kestrel: /kestrel/i, volta: /volta/i, swifthaul: /swift ?haul/i, ledgerly: /ledgerly/i, aero: /aero/i };
     for (const p of scenario.posts.slice(0, 3000)) expect(p.truth.subjectKeys.some((k) => names[k]!.test(p.post.text))).toBe(true);

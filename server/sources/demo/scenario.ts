@@ -130,7 +130,7 @@ export function* iterateScenarioPosts(options: ScenarioOptions): Generator<DemoP
     for (let i = 0; i < n; i++) {
       const at = hourStart + Math.floor(r.next() * HOUR);
       if (recent.length > 20 && r.chance(0.06)) {
-        batch.push({ ...repostOf(r.pick(recent)), at, author: poolAuthor(r), lang: 'en' });
+        batch.push({ ...repostOf(r.pick(recent)), at, author: poolAuthor(r) });
         continue;
       }
       const subject = subjects.get(weighted(r, SUBJECT_WEIGHTS))!;
@@ -156,7 +156,7 @@ export function* iterateScenarioPosts(options: ScenarioOptions): Generator<DemoP
         if (inc.kind === 'viral_praise' && recent.length > 0 && r.chance(0.5)) {
           const original = [...recent].reverse().find((p) => p.truth.incidentId === inc.id);
           if (original) {
-            batch.push({ ...repostOf(original), at, author: `voice${newVoice++}`, lang: 'en' });
+            batch.push({ ...repostOf(original), at, author: `voice${newVoice++}` });
             continue;
           }
         }
@@ -195,8 +195,9 @@ export function* iterateScenarioPosts(options: ScenarioOptions): Generator<DemoP
   }
 }
 
+/** A repost carries its original's text and language (a Spanish post reposted is still Spanish). */
 function repostOf(original: DemoPost) {
-  return { text: original.post.text, truth: { ...original.truth }, repostOf: original };
+  return { text: original.post.text, lang: original.post.lang ?? 'en', truth: { ...original.truth }, repostOf: original };
 }
 
 /** A few loud accounts, many occasional ones (a power law over a pool of 4,000). */
