@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import { matchCaseRules, type PostFacts } from '../analysis/case-rules';
 import { addCaseEvent } from '../db/repositories/cases.repository';
 import * as repo from '../db/repositories/case-rules.repository';
+import { assignableIds } from '../db/repositories/users.repository';
 import type { Database } from '../db/tables';
 import { createCaseIn } from '../services/cases.service';
 
@@ -39,8 +40,8 @@ export async function applyCaseRules(trx: Kysely<Database>, input: { postIds: nu
   const issues = issueRows.map((i) => ({ id: i.id, subjectId: i.subject_id, distinctAuthors: i.distinct_authors }));
   const matches = matchCaseRules(rules, posts, issues, new Set(handles));
   if (matches.length === 0) return [];
-  // A rule may still name a person who has since been removed: the case then goes to the queue only.
-  const people = await repo.existingUserIds(trx, [...new Set(matches.flatMap((m) => (m.destination.assigneeId === null ? [] : [m.destination.assigneeId])))]);
+  // A rule may still name a person who has since been disabled: the case then goes to the queue only.
+  const people = await assignableIds(trx, [...new Set(matches.flatMap((m) => (m.destination.assigneeId === null ? [] : [m.destination.assigneeId])))]);
   const opened: OpenedByRule[] = [];
   for (const m of matches) {
     const target = `${m.target.kind}:${m.target.id}`;

@@ -12,6 +12,7 @@ import * as cases from '../db/repositories/cases.repository';
 import { getIssue } from '../db/repositories/issues.repository';
 import { listMentions } from '../db/repositories/mentions.repository';
 import { findRecordsByValues } from '../db/repositories/records.repository';
+import { assignableIds } from '../db/repositories/users.repository';
 import type { CaseStatus, Database } from '../db/tables';
 import { AppError, notFound } from '../http/errors';
 import { toPostView } from './mentions.service';
@@ -40,8 +41,17 @@ export async function createCase(db: Kysely<Database>, input: CreateCase, actorI
   return db.transaction().execute((trx) => createCaseIn(trx, input, actorId, now));
 }
 
+/** Refuses ids that name nobody a case can go to (unknown, disabled, a viewer or a supplier). */
+export async function assertAssignable(db: Kysely<Database>, ids: ReadonlyArray<number | null | undefined>): Promise<void> {
+  const wanted = [...new Set(ids.filter((id): id is number => typeof id === 'number'))];
+  const ok = await assignableIds(db, wanted);
+  const refused = wanted.filter((id) => !ok.has(id));
+  if (refused.length) throw new AppError(400, 'unknown_assignee', `No active staff member has the id ${refused[0]}; assign the case to someone in the assignee list, or to a queue.`, { userIds: refused });
+}
+
 /** createCase inside the caller's transaction (the derive step opens cases by rule in its own). */
 export async function createCaseIn(trx: Kysely<Database>, input: CreateCase, actorId: number | null, now: Date): Promise<number> {
+  await assertAssignable(trx, [input.assigneeId]);
   const posts = input.postIds.length ? await trx.selectFrom('posts').selectAll().where('id', 'in', input.postIds).execute() : [];
   if (posts.length !== new Set(input.postIds).size) throw new AppError(404, 'not_found', 'Some of the posts do not exist.');
   const issue = input.issueId !== undefined ? await getIssue(trx, input.issueId) : undefined;
@@ -107,6 +117,7 @@ export function toSummary(r: Row, now: Date): CaseSummary {
     status: r.status,
     priority: r.priority,
     assigneeId: r.assignee_id,
+    assigneeName: r.assignee_name,
     queue: r.queue,
     tags: r.tags,
     subjectId: r.subject_id,
@@ -136,6 +147,7 @@ export async function patchCase(
   await db.transaction().execute(async (trx) => {
     const current = await cases.getCase(trx, id);
     if (!current) throw notFound('Case');
+    await assertAssignable(trx, [patch.assigneeId]);
     const resolved = patch.status === 'resolved' || patch.status === 'closed';
     const reopened = patch.status !== undefined && !resolved && current.resolved_at !== null;
     const due = patch.priority && patch.priority !== current.priority ? dueTimes(patch.priority, current.created_at) : null;

@@ -23,6 +23,7 @@ export const caseSummary = z.object({
   status: caseStatus,
   priority: casePriority,
   assigneeId: z.number().nullable(),
+  assigneeName: z.string().nullable(),
   queue: z.string().nullable(),
   tags: z.array(z.string()),
   subjectId: z.number().nullable(),
@@ -51,11 +52,16 @@ export const casesQuery = z.object({
   status: caseStatus.optional(),
   open: z.enum(['true', 'false']).optional(),
   subject: z.coerce.number().int().optional(),
-  assignee: z.coerce.number().int().optional(),
+  /** A user id, or `none` for the unassigned cases. */
+  assignee: z.union([z.literal('none'), z.coerce.number().int()]).optional(),
   kind: z.enum(['customer', 'supplier']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 export const casesResponse = z.object({ cases: z.array(caseSummary) });
+
+/** The people a case (or a case rule) can be assigned to: active staff who work cases. */
+export const assigneesResponse = z.object({ people: z.array(z.object({ id: z.number(), name: z.string(), role: z.string() })) });
+export type Assignee = z.infer<typeof assigneesResponse>['people'][number];
 
 export const caseCreate = z
   .object({

@@ -2,7 +2,8 @@
  * Case rules in the browser, end to end: an admin writes a rule in the Cases → Rules editor
  * (negative + quotes an order + from a customer → queue "orders", assigned to the admin), a complaint ingested after it
  * opens a case by itself (a happy post does not), the case shows in the list with its queue and
- * on its timeline the rule that opened it, and the Metrics tab counts it by subject and agent.
+ * on its timeline the rule that opened it, is handed to nobody and taken back with "Assign to me", and the
+ * Metrics tab counts it by subject and agent.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
@@ -44,9 +45,10 @@ describe.skipIf(inject('browserSkipReason') !== null)('cases opened by rules, in
     expect(await rule.getByTestId('rule-customer').isChecked()).toBe(true);
     await rule.getByTestId('rule-id').fill('order-complaints');
     await rule.getByTestId('rule-queue').fill('orders');
-    // A number input: Svelte binds it as a number, which the form must take as well as text.
+    // People are chosen by name, from those who can work cases.
     const me = ((await (await api('/api/session')).json()) as { user: { id: number; name: string } }).user;
-    await rule.getByLabel('Assignee (user id)').fill(String(me.id));
+    await rule.getByTestId('rule-assignee').selectOption({ label: me.name });
+    expect(await rule.innerText()).toContain(`queue orders, ${me.name}`);
     await editor.getByTestId('rules-save').click();
     await expect.poll(() => editor.getByTestId('rules-message').innerText()).toContain('Saved 1 rule');
     const saved = (await (await api('/api/case-rules')).json()) as { rules: Array<{ id: string; queue: string | null }> };
@@ -70,10 +72,23 @@ describe.skipIf(inject('browserSkipReason') !== null)('cases opened by rules, in
     const row = page.locator('tr', { hasText: complaint });
     await row.waitFor();
     expect(await row.innerText()).toContain('orders');
+    expect(await row.getByTestId('case-assignee').innerText()).toBe(me.name);
     await row.getByRole('link').click();
     const detail = page.getByTestId('case-detail');
     await detail.waitFor();
     await expect.poll(() => detail.innerText()).toContain('opened_by_rule');
+
+    // Handed back to nobody, it leaves "my" list; "Assign to me" takes it again.
+    await detail.getByTestId('case-assign').selectOption({ label: 'nobody' });
+    await expect.poll(() => row.getByTestId('case-assignee').innerText()).toBe('');
+    await page.getByTestId('cases-assignee-filter').selectOption('me');
+    await expect.poll(() => page.locator('tr', { hasText: complaint }).count()).toBe(0);
+    await page.getByTestId('cases-assignee-filter').selectOption('');
+    await row.getByRole('link').click();
+    await detail.getByTestId('case-assign-me').click();
+    await expect.poll(async () => (await casesNow())[0]?.assigneeId).toBe(me.id);
+    await page.getByTestId('cases-assignee-filter').selectOption('me');
+    await expect.poll(() => page.locator('tr', { hasText: complaint }).count()).toBe(1);
     await page.screenshot({ path: screenshotPath('case-opened-by-rule'), fullPage: true });
 
     await page.getByTestId('cases-tab-metrics').click();

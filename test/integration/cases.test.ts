@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { caseDetail, caseMetrics, casesResponse } from '../../shared/api/cases';
+import { assigneesResponse, caseDetail, caseMetrics, casesResponse } from '../../shared/api/cases';
 import type { Clock } from '../../server/clock';
 import { upsertRecords } from '../../server/db/repositories/records.repository';
+import { insertUser, updateUser } from '../../server/db/repositories/users.repository';
 import { insertSubject } from '../../server/db/repositories/subjects.repository';
 import { createApp } from '../../server/http/app';
 import { casesRoutes } from '../../server/http/routes/cases.routes';
@@ -79,6 +80,37 @@ describeEachDatabase('cases', (db) => {
     expect(resolved.timeline.map((e) => e.type)).toEqual(['created', 'responded', 'note', 'updated']);
     const open = casesResponse.parse((await call('GET', '/cases?open=true')).body);
     expect(open.cases.map((c) => c.id)).not.toContain(id);
+  });
+
+  test('a case is assigned to a person by name; only active staff who work cases can be chosen', async () => {
+    const d = db().db;
+    const add = (name: string, role: 'responder' | 'viewer' | 'supplier' | 'approver') => insertUser(d, { email: `${name.toLowerCase()}@acme.test`, name, role, passwordHash: 'x' });
+    const [dana, vic, sam, old] = [await add('Dana', 'responder'), await add('Vic', 'viewer'), await add('Sam', 'supplier'), await add('Olga', 'approver')];
+    await updateUser(d, old.id, { disabledAt: now }, now);
+
+    const people = assigneesResponse.parse((await call('GET', '/cases/assignees')).body).people;
+    expect(people.map((p) => p.name)).toContain('Dana');
+    expect(people.map((p) => p.id)).not.toContain(vic.id);
+    expect(people.map((p) => p.id)).not.toContain(sam.id);
+    expect(people.map((p) => p.id)).not.toContain(old.id);
+
+    const id = caseDetail.parse((await call('POST', '/cases', { postIds: [postIds[1]], title: 'Assign me' })).body).id;
+    expect(casesResponse.parse((await call('GET', '/cases?assignee=none')).body).cases.map((c) => c.id)).toContain(id);
+    const assigned = caseDetail.parse((await call('PATCH', `/cases/${id}`, { assigneeId: dana.id })).body);
+    expect(assigned).toMatchObject({ assigneeId: dana.id, assigneeName: 'Dana' });
+    const mine = casesResponse.parse((await call('GET', `/cases?assignee=${dana.id}`)).body).cases;
+    expect(mine.map((c) => [c.id, c.assigneeName])).toEqual([[id, 'Dana']]);
+    expect(casesResponse.parse((await call('GET', '/cases?assignee=none')).body).cases.map((c) => c.id)).not.toContain(id);
+
+    for (const who of [vic.id, sam.id, old.id, 987654]) {
+      const refused = await call('PATCH', `/cases/${id}`, { assigneeId: who });
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({ error: { code: 'unknown_assignee' } });
+    }
+    expect((await call('POST', '/cases', { postIds: [postIds[1]], assigneeId: vic.id })).status).toBe(400);
+    // Refused changes left the case with Dana; clearing it returns it to nobody.
+    expect(caseDetail.parse((await call('GET', `/cases/${id}`)).body).assigneeName).toBe('Dana');
+    expect(caseDetail.parse((await call('PATCH', `/cases/${id}`, { assigneeId: null })).body).assigneeName).toBeNull();
   });
 
   test.each([

@@ -33,6 +33,11 @@ test.each<[CaseRuleInput, string]>([
   expect(describeRule(rule, () => 'Acme')).toBe(sentence);
 });
 
+test('a rule names its assignee by name when the page knows it', () => {
+  const rule: CaseRuleInput = { id: 'c', name: 'C', trigger: { on: 'post', sentiment: 'negative', fromCustomer: false }, queue: 'orders', assigneeId: 7 };
+  expect(describeRule(rule, undefined, (id) => (id === 7 ? 'Dana Ruiz' : '?'))).toBe('When a negative post: open a case → queue orders, Dana Ruiz');
+});
+
 test.each([
   [null, '—'],
   [12.4, '12 min'],

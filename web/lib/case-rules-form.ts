@@ -118,7 +118,7 @@ export function toForm(r: CaseRule): RuleForm {
 }
 
 /** One line saying what a rule does, for the list. */
-export function describeRule(r: CaseRuleInput, subjectName: (id: number) => string = (id) => `subject ${id}`): string {
+export function describeRule(r: CaseRuleInput, subjectName: (id: number) => string = (id) => `subject ${id}`, personName: (id: number) => string = (id) => `user #${id}`): string {
   const t = r.trigger;
   const where = t.subjectIds?.length ? ` about ${t.subjectIds.map(subjectName).join(' or ')}` : '';
   const when =
@@ -133,7 +133,7 @@ export function describeRule(r: CaseRuleInput, subjectName: (id: number) => stri
         ]
           .filter(Boolean)
           .join(' ');
-  const to = [r.queue ? `queue ${r.queue}` : null, r.assigneeId ? `user #${r.assigneeId}` : null].filter(Boolean).join(', ') || 'no queue';
+  const to = [r.queue ? `queue ${r.queue}` : null, r.assigneeId ? personName(r.assigneeId) : null].filter(Boolean).join(', ') || 'no queue';
   const routes = r.routes?.length ? `; ${r.routes.length} routing rule${r.routes.length > 1 ? 's' : ''} first` : '';
   return `When ${when}: open a case → ${to}${routes}`;
 }

@@ -69,12 +69,6 @@ export async function issuesForCaseRules(db: Db, ids: number[]) {
 }
 
 /** Of these user ids, the ones that exist (a rule may name a person since removed). */
-export async function existingUserIds(db: Db, ids: number[]): Promise<Set<number>> {
-  if (ids.length === 0) return new Set();
-  const rows = await db.selectFrom('users').select('id').where('id', 'in', ids).execute();
-  return new Set(rows.map((r) => r.id));
-}
-
 /**
  * Claims (rule, target) for a new case; false when the rule already opened one for it. Under a
  * concurrent claim the second waits for the first to commit, then gets false.

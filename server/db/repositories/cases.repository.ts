@@ -6,7 +6,12 @@ type Db = Kysely<Database> | Transaction<Database>;
 const OPEN: CaseStatus[] = ['new', 'open', 'waiting_customer', 'waiting_supplier'];
 
 function casesWithSubject(db: Db) {
-  return db.selectFrom('cases as c').leftJoin('subjects as s', 's.id', 'c.subject_id').selectAll('c').select('s.name as subject_name');
+  return db
+    .selectFrom('cases as c')
+    .leftJoin('subjects as s', 's.id', 'c.subject_id')
+    .leftJoin('users as a', 'a.id', 'c.assignee_id')
+    .selectAll('c')
+    .select(['s.name as subject_name', 'a.name as assignee_name']);
 }
 
 export type CaseRow = Awaited<ReturnType<typeof getCase>> & object;
@@ -15,12 +20,14 @@ export async function getCase(db: Db, id: number) {
   return casesWithSubject(db).where('c.id', '=', id).executeTakeFirst();
 }
 
-export async function listCases(db: Db, f: { status?: CaseStatus; open?: boolean; subjectId?: number; assigneeId?: number; kind?: 'customer' | 'supplier'; limit: number }) {
+/** `assigneeId: null` lists the unassigned cases. */
+export async function listCases(db: Db, f: { status?: CaseStatus; open?: boolean; subjectId?: number; assigneeId?: number | null; kind?: 'customer' | 'supplier'; limit: number }) {
   let q = casesWithSubject(db);
   if (f.status) q = q.where('c.status', '=', f.status);
   if (f.open !== undefined) q = q.where('c.status', f.open ? 'in' : 'not in', OPEN);
   if (f.subjectId !== undefined) q = q.where('c.subject_id', '=', f.subjectId);
-  if (f.assigneeId !== undefined) q = q.where('c.assignee_id', '=', f.assigneeId);
+  if (f.assigneeId === null) q = q.where('c.assignee_id', 'is', null);
+  else if (f.assigneeId !== undefined) q = q.where('c.assignee_id', '=', f.assigneeId);
   if (f.kind) q = q.where('c.kind', '=', f.kind);
   return q.orderBy('c.created_at', 'desc').limit(f.limit).execute();
 }

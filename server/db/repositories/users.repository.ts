@@ -36,6 +36,21 @@ export async function listUsers(db: Db): Promise<UserRow[]> {
   return db.selectFrom('users').selectAll().orderBy('id').execute();
 }
 
+/** Roles that work cases: a case, or a case rule's routing, may name an active user with one of them. */
+export const ASSIGNABLE_ROLES = ['admin', 'analyst', 'responder', 'approver'] as const satisfies readonly Role[];
+
+/** The people a case can be assigned to, by name. */
+export async function listAssignable(db: Db): Promise<Array<{ id: number; name: string; role: Role }>> {
+  return db.selectFrom('users').select(['id', 'name', 'role']).where('disabled_at', 'is', null).where('role', 'in', ASSIGNABLE_ROLES).orderBy('name').orderBy('id').execute();
+}
+
+/** Which of `ids` name someone a case can be assigned to (exists, not disabled, a case-working role). */
+export async function assignableIds(db: Db, ids: readonly number[]): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.selectFrom('users').select('id').where('id', 'in', [...ids]).where('disabled_at', 'is', null).where('role', 'in', ASSIGNABLE_ROLES).execute();
+  return new Set(rows.map((r) => r.id));
+}
+
 export async function countUsers(db: Db): Promise<number> {
   const { n } = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(n);

@@ -72,6 +72,7 @@ export const permissions: Readonly<Record<string, Rule>> = {
   'GET /api/alerts/:id/deliveries': read,
   'GET /api/cases': read,
   'GET /api/cases/metrics': read,
+  'GET /api/cases/assignees': read,
   'GET /api/cases/:id': read,
   'GET /api/events': read,
   'GET /api/incidents': read,

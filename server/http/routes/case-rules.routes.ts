@@ -2,8 +2,8 @@ import { Router, type Request } from 'express';
 import { caseRulesBody } from '../../../shared/api/case-rules';
 import { audit } from '../../auth/audit';
 import type { DatabaseHandle } from '../../db/database';
-import { existingUserIds, loadCaseRules, saveCaseRules } from '../../db/repositories/case-rules.repository';
-import { AppError } from '../errors';
+import { loadCaseRules, saveCaseRules } from '../../db/repositories/case-rules.repository';
+import { assertAssignable } from '../../services/cases.service';
 
 const actorId = (req: Request) => (req as { user?: { id: number } }).user?.id ?? null;
 
@@ -18,10 +18,7 @@ export function caseRulesRoutes(deps: { database: DatabaseHandle }): Router {
 
   router.put('/case-rules', async (req, res) => {
     const { rules } = caseRulesBody.parse(req.body);
-    const people = rules.flatMap((r) => [r.assigneeId, ...r.routes.map((x) => x.assigneeId)]).filter((id): id is number => id !== null);
-    const known = await existingUserIds(db, [...new Set(people)]);
-    const unknown = people.filter((id) => !known.has(id));
-    if (unknown.length) throw new AppError(400, 'unknown_assignee', `No user has the id ${unknown[0]}; route to an existing person or a queue.`, { userIds: [...new Set(unknown)] });
+    await assertAssignable(db, rules.flatMap((r) => [r.assigneeId, ...r.routes.map((x) => x.assigneeId)]));
     await saveCaseRules(db, rules);
     await audit(db, { actorId: actorId(req), action: 'settings.changed', target: { type: 'setting', id: 'cases.rules' }, details: { rules: rules.map((r) => r.id) }, ip: req.ip ?? null });
     res.json({ rules });

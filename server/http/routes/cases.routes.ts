@@ -4,6 +4,7 @@ import { caseCreate, caseNote, casePatch, casesQuery } from '../../../shared/api
 import type { Clock } from '../../clock';
 import type { DatabaseHandle } from '../../db/database';
 import { listCases } from '../../db/repositories/cases.repository';
+import { listAssignable } from '../../db/repositories/users.repository';
 import type { EventHub } from '../../pipeline/events';
 import { addNote, caseDetail, caseMetrics, createCase, markResponded, patchCase, toSummary } from '../../services/cases.service';
 
@@ -22,7 +23,7 @@ export function casesRoutes(deps: { database: DatabaseHandle; clock: Clock; even
 
   router.get('/cases', async (req, res) => {
     const q = casesQuery.parse(req.query);
-    const rows = await listCases(db, { status: q.status, open: q.open === undefined ? undefined : q.open === 'true', subjectId: q.subject, assigneeId: q.assignee, kind: q.kind, limit: q.limit });
+    const rows = await listCases(db, { status: q.status, open: q.open === undefined ? undefined : q.open === 'true', subjectId: q.subject, assigneeId: q.assignee === 'none' ? null : q.assignee, kind: q.kind, limit: q.limit });
     const now = deps.clock.now();
     res.json({ cases: rows.map((r) => toSummary(r, now)) });
   });
@@ -31,6 +32,10 @@ export function casesRoutes(deps: { database: DatabaseHandle; clock: Clock; even
     const { days } = metricsQuery.parse(req.query);
     const now = deps.clock.now();
     res.json(await caseMetrics(db, new Date(now.getTime() - days * 86_400_000), now));
+  });
+
+  router.get('/cases/assignees', async (_req, res) => {
+    res.json({ people: await listAssignable(db) });
   });
 
   router.get('/cases/:id', async (req, res) => {
