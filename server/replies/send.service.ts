@@ -13,6 +13,7 @@ import type { Kysely } from 'kysely';
 import type { ReplyView } from '../../shared/api/replies';
 import type { Network } from '../analysis/replies/count';
 import * as replies from '../db/repositories/replies.repository';
+import { getConfiguredSource } from '../db/repositories/sources.repository';
 import type { Database, ReplyRow, ReplyStatus } from '../db/tables';
 import { AppError } from '../http/errors';
 import { markResponded } from '../services/cases.service';
@@ -78,16 +79,18 @@ export async function sendReply(deps: SendDeps, id: number, actor: Actor): Promi
   return attempt(deps, claimed, sender, actor);
 }
 
-const outgoing = (r: ReplyRow, url: string | null = null): OutgoingReply => ({
-  text: r.body,
-  target: { nativeId: r.in_reply_to!, url },
-  idempotencyKey: r.idempotency_key!,
-  startedAt: r.sending_at!,
-});
+/** What a sender needs to post the reply: its text, key, and the post it answers with its link and origin. */
+async function outgoing(db: Kysely<Database>, r: ReplyRow): Promise<OutgoingReply> {
+  const post = r.post_id === null ? undefined : await db.selectFrom('posts').select(['url', 'source']).where('id', '=', r.post_id).executeTakeFirst();
+  const source = post ? await getConfiguredSource(db, post.source) : undefined;
+  const origin = typeof source?.config.instanceUrl === 'string' ? source.config.instanceUrl : null;
+  return { text: r.body, target: { nativeId: r.in_reply_to!, url: post?.url ?? null, origin }, idempotencyKey: r.idempotency_key!, startedAt: r.sending_at! };
+}
 
 async function attempt(deps: SendDeps, row: ReplyRow, sender: ReplySender, actor: Actor | null): Promise<{ outcome: SendOutcome; reply: ReplyView }> {
+  const reply = await outgoing(deps.db, row);
   try {
-    return await settleSent(deps, row, await sender.send(outgoing(row)), actor);
+    return await settleSent(deps, row, await sender.send(reply), actor);
   } catch (e) {
     const err = asSendError(e);
     if (err.kind === 'not_sent') return settleFailed(deps, row, err, actor);
@@ -99,12 +102,13 @@ async function attempt(deps: SendDeps, row: ReplyRow, sender: ReplySender, actor
 /** Settles a send whose outcome is unknown, by the network's own means. */
 async function reconcileRow(deps: SendDeps, row: ReplyRow, sender: ReplySender, actor: Actor | null, why: string): Promise<{ outcome: SendOutcome; reply: ReplyView }> {
   try {
-    const found = await sender.reconcile(outgoing(row), deps.now());
+    const reply = await outgoing(deps.db, row);
+    const found = await sender.reconcile(reply, deps.now());
     if (found.state === 'posted') return await settleSent(deps, row, found.posted, actor);
     if (found.state === 'unknown') return await settleUnconfirmed(deps, row, `${why}; ${found.reason}`, actor);
     // Certainly not posted: one more attempt with the same key.
     try {
-      return await settleSent(deps, row, await sender.send(outgoing(row)), actor);
+      return await settleSent(deps, row, await sender.send(reply), actor);
     } catch (e) {
       const err = asSendError(e);
       return err.kind === 'not_sent' ? await settleFailed(deps, row, err, actor) : await settleUnconfirmed(deps, row, err.message, actor);
@@ -167,7 +171,7 @@ export async function reconcileUnsettled(deps: SendDeps, olderThanMs: number): P
       continue;
     }
     if (row.status === 'unconfirmed') {
-      const found = await sender.reconcile(outgoing(row), deps.now()).catch(() => ({ state: 'unknown' as const, reason: '' }));
+      const found = await sender.reconcile(await outgoing(deps.db, row), deps.now()).catch(() => ({ state: 'unknown' as const, reason: '' }));
       if (found.state === 'posted') counts[(await settleSent(deps, row, found.posted, null)).outcome]++;
       else counts.unchanged++;
       continue;

@@ -7,8 +7,12 @@ import type { Network } from '../analysis/replies/count';
 
 export interface OutgoingReply {
   text: string;
-  /** The post replied to: its id on the network (X id, at:// URI, Mastodon status id) and link. */
-  target: { nativeId: string; url: string | null };
+  /**
+   * The post replied to: its id on the network (X id, at:// URI, Mastodon status id), its link, and
+   * the base URL of the server that id belongs to when the source that read it says (a Mastodon
+   * status id is only meaningful on the instance it was read from).
+   */
+  target: { nativeId: string; url: string | null; origin: string | null };
   /** Written to the database before the first attempt; the same on every retry of this reply. */
   idempotencyKey: string;
   /** When the first attempt with this key started. */

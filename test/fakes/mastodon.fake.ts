@@ -6,6 +6,9 @@
  *   with a Link header (rel="next" older, rel="prev" newer).
  * - GET /api/v1/accounts/verify_credentials, for the connection test.
  * - POST /api/v1/statuses : records posts; the same Idempotency-Key returns the same status.
+ * - GET /api/v2/search?q=<url>&type=statuses&resolve=true : finds a status by its url or uri; with
+ *   resolve and a user token, a status of another instance this one can reach (`federateWith`)
+ *   is fetched and gets a LOCAL id, as Mastodon does over ActivityPub.
  * Ids are snowflake-like digit strings, increasing.
  *
  * Controls: push, edit and delete statuses; send raw stream text (malformed frames); drop streams;
@@ -47,6 +50,9 @@ export interface FakeMastodon {
   streamRequests: number;
   streamConnections: number;
   timelineRequests: URLSearchParams[];
+  searchRequests: URLSearchParams[];
+  /** Lets resolve-searches fetch statuses of `other` (another fake instance), as federation would. */
+  federateWith(other: FakeMastodon): void;
   openStreams(tag?: string): number;
   push(input: StatusInput): FakeStatus;
   edit(id: string, content: string): FakeStatus;
@@ -71,6 +77,7 @@ export async function startFakeMastodon(options: { token?: string; heartbeatMs?:
   const streams = new Set<Stream>();
   const sockets = new Set<Socket>();
   const idempotent = new Map<string, FakeStatus>();
+  const peers: FakeMastodon[] = [];
   let next = 110_000_000_000_000_000n;
   let refuse: number | null = null;
   let silent = false;
@@ -92,6 +99,8 @@ export async function startFakeMastodon(options: { token?: string; heartbeatMs?:
     streamRequests: 0,
     streamConnections: 0,
     timelineRequests: [],
+    searchRequests: [],
+    federateWith: (other) => void peers.push(other),
     openStreams: (tag) => [...streams].filter((s) => !tag || s.tag === tag).length,
     push(input) {
       const status = makeStatus(input);
@@ -186,6 +195,7 @@ export async function startFakeMastodon(options: { token?: string; heartbeatMs?:
       if (!authorized(req)) return json(res, 401, { error: 'The access token is invalid' });
       return json(res, 200, { id: '1', username: 'earshot', acct: 'earshot', display_name: 'Earshot' });
     }
+    if (req.method === 'GET' && path === '/api/v2/search') return search(req, res, url);
     if (req.method === 'POST' && path === '/api/v1/statuses') {
       if (!authorized(req)) return json(res, 401, { error: 'The access token is invalid' });
       const chunks: Buffer[] = [];
@@ -213,6 +223,23 @@ export async function startFakeMastodon(options: { token?: string; heartbeatMs?:
       return json(res, 200, status);
     }
     json(res, 404, { error: 'Record not found' });
+  }
+
+  function search(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    if (req.headers.authorization && !authorized(req)) return json(res, 401, { error: 'The access token is invalid' });
+    fake.searchRequests.push(url.searchParams);
+    const q = url.searchParams.get('q') ?? '';
+    const found = (list: FakeStatus[]) => list.find((s) => s.url === q || s.uri === q);
+    let status = found(fake.statuses);
+    // Resolving fetches a remote status, for signed-in users only, and stores it under a local id.
+    if (!status && url.searchParams.get('resolve') === 'true' && authorized(req)) {
+      const remote = peers.map((p) => found(p.statuses)).find(Boolean);
+      if (remote) {
+        status = { ...remote, id: String(next++), account: { ...remote.account, id: `remote-${remote.account.id}` } };
+        fake.statuses.push(status);
+      }
+    }
+    json(res, 200, { accounts: [], statuses: status ? [status] : [], hashtags: [] });
   }
 
   function stream(req: IncomingMessage, res: ServerResponse, url: URL): void {
