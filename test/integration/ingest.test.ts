@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { expect, test, beforeAll } from 'vitest';
 import { insertSubject } from '../../server/db/repositories/subjects.repository';
 import { loadCursor } from '../../server/db/repositories/sources.repository';
@@ -41,6 +42,41 @@ describeEachDatabase('ingestBatch', (db) => {
     // Only posts about a subject go on to the derive step.
     const queued = await db().db.selectFrom('derive_queue').select('post_id').execute();
     expect(queued).toHaveLength(2);
+  });
+
+  test('every field of a post and of its analysis lands in its own column, nulls as SQL nulls', async () => {
+    const full = makePost({
+      nativeId: 'cols1',
+      url: 'https://example.test/p/1',
+      author: { id: 'u9', handle: 'nine', name: 'Nine "Quoted" Nein', followers: 42 },
+      createdAt: new Date('2026-03-02T10:15:30.123Z'),
+      text: 'bad acme, late, order #77 — ünïcode ✓',
+      kind: 'reply',
+      parentNativeId: 'p0',
+      metrics: { likes: 3, reposts: 1 },
+    });
+    const bare = makePost({ nativeId: 'cols2', text: 'acme', kind: 'repost', repostOfNativeId: 'cols1', lang: null });
+    const rich = { ...analyzer, analyze: (text: string, lang: string | null) => ({ ...analyzer.analyze(text, lang), rationale: [{ feature: 'bad', weight: -0.5 }] }) };
+    await ingestBatch(db().db, rich, { id: 'cols', kind: 'test' }, { posts: [full, bare], cursor: null }, now);
+    const rows = await db().db.selectFrom('posts').selectAll().where('source', '=', 'cols').orderBy('native_id').execute();
+    expect(rows.map(({ id: _id, ingested_at: _at, ...r }) => r)).toEqual([
+      {
+        source: 'cols', native_id: 'cols1', url: 'https://example.test/p/1', author_id: 'u9', author_handle: 'nine', author_name: 'Nine "Quoted" Nein',
+        author_followers: 42, created_at: new Date('2026-03-02T10:15:30.123Z'), text: 'bad acme, late, order #77 — ünïcode ✓', lang: 'en', kind: 'reply',
+        parent_native_id: 'p0', repost_of_native_id: null, metrics: { likes: 3, reposts: 1 }, dedupe_key: 'bad acme late order 77 n code',
+        sentiment_score: -0.5, sentiment_label: 'negative', sentiment_confidence: 0.9, aspects: [{ aspect: 'delivery', polarity: -1 }], intent: 'complaint',
+        rationale: [{ feature: 'bad', weight: -0.5 }], refs: [{ type: 'order', value: '77' }], deleted_at: null,
+      },
+      {
+        source: 'cols', native_id: 'cols2', url: null, author_id: 'a-cols2', author_handle: null, author_name: null,
+        author_followers: null, created_at: new Date('2026-03-02T10:15:00Z'), text: 'acme', lang: 'en', kind: 'repost',
+        parent_native_id: null, repost_of_native_id: 'cols1', metrics: null, dedupe_key: 'acme',
+        sentiment_score: 0, sentiment_label: 'neutral', sentiment_confidence: 0.9, aspects: [], intent: 'other',
+        rationale: [{ feature: 'bad', weight: -0.5 }], refs: [], deleted_at: null,
+      },
+    ]);
+    const metricsIsNull = await sql<{ n: number }>`select count(*)::int as n from posts where source = 'cols' and metrics is null`.execute(db().db);
+    expect(metricsIsNull.rows[0]!.n).toBe(1);
   });
 
   test('a batch delivered twice is stored once and counted once', async () => {
