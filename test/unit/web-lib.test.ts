@@ -1,7 +1,9 @@
-import { expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
+import type { IssueView } from '../../shared/api/issues';
 import { alertChart, sparkline, volumeChart } from '../../web/lib/charts/overview';
 import { csvCell, toCsv } from '../../web/lib/csv';
 import { splitBySpans } from '../../web/lib/highlight';
+import { arrangeIssues, isIssueSort, recentChange, type IssueSort } from '../../web/lib/issues-view';
 
 const palette = { positive: 'g', negative: 'r', neutral: 'n', accent: 'a', text: 't', grid: 'l' };
 
@@ -52,4 +54,45 @@ test('the alert chart rounds expected values and the sparkline hides its axes', 
   const a = alertChart([{ t: '2026-03-01T00:00:00Z', observed: 40, expected: 2.345 }], palette);
   expect(a.data.datasets[1]!.data).toEqual([2.3]);
   expect(sparkline([1, 2, 3], 'r').options?.scales?.x?.display).toBe(false);
+});
+
+describe('the Issues page order and filter', () => {
+  const issue = (id: number, over: Partial<IssueView>): IssueView => ({
+    id, subjectId: 1, subjectName: 'Kestrel', label: `issue ${id}`, keyTerms: [], references: [], firstSeen: '2026-05-01T00:00:00Z', lastSeen: '2026-05-02T00:00:00Z',
+    posts: 1, distinctTexts: 1, distinctAuthors: 1, status: 'new', severity: 0, growth: [], representativePosts: [], ...over,
+  });
+  const list = [
+    issue(1, { label: 'late deliveries', distinctAuthors: 40, growth: [9, 9, 9, 9, 9, 9, 1, 1, 1, 1, 1, 1], lastSeen: '2026-05-02T10:00:00Z' }),
+    issue(2, { label: 'cracked housing', references: [{ type: 'lot', value: '42' }], distinctAuthors: 12, growth: [0, 0, 0, 0, 0, 0, 3, 3, 3, 3, 3, 3], severity: 3 }),
+    issue(3, { label: 'invoice not paid', keyTerms: ['invoice', 'overdue'], subjectName: 'Ledgerly', distinctAuthors: 5, lastSeen: '2026-05-03T00:00:00Z' }),
+  ];
+
+  test('recentChange compares the last 6 hours with the 6 before', () => {
+    expect(recentChange([1, 1, 1, 1, 1, 1, 5, 5, 5, 5, 5, 5])).toEqual({ last6h: 30, change: 24 });
+    expect(recentChange([])).toEqual({ last6h: 0, change: 0 });
+  });
+
+  test.each<[IssueSort, number[]]>([
+    ['rising', [2, 3, 1]],
+    ['people', [1, 2, 3]],
+    ['recent', [3, 1, 2]],
+    ['severity', [2, 3, 1]],
+  ])('sorted by %s', (sort, ids) => {
+    expect(arrangeIssues(list, { sort }).map((i) => i.id)).toEqual(ids);
+  });
+
+  test.each([
+    ['lot 42', [2]],
+    ['LEDGERLY overdue', [3]],
+    ['#1', [1]],
+    ['housing late', []],
+  ])('%s finds %j', (q, ids) => {
+    expect(arrangeIssues(list, { q, sort: 'people' }).map((i) => i.id)).toEqual(ids);
+  });
+
+  test('only known sorts are taken from the URL', () => {
+    expect(isIssueSort('people')).toBe(true);
+    expect(isIssueSort('constructor')).toBe(false);
+    expect(isIssueSort(null)).toBe(false);
+  });
 });
