@@ -112,6 +112,17 @@ describe.skipIf(inject('browserSkipReason') !== null)('issue triage: find, split
     expect(after.find((i) => i.id === first.id)?.posts).toBe(first.posts);
   });
 
+  test('a link to one issue (from an alert or the overview) shows that issue alone, with a way back to all', async () => {
+    const other = await api(`/api/issues/${first.id}/split`, json({ postIds: [] }));
+    expect(other.status).toBe(400);
+    await analyst.goto(`${server.url}/issues?issue=${first.id}`);
+    await analyst.getByTestId('issues-only').waitFor();
+    await expect.poll(() => analyst.getByTestId('issue-card').count()).toBe(1);
+    expect(await analyst.locator(`#issue-${first.id}`).count()).toBe(1);
+    await analyst.getByTestId('issues-only').getByRole('link').click();
+    await expect.poll(() => analyst.getByTestId('issues-only').count()).toBe(0);
+  });
+
   test('a viewer reads an issue\'s posts without split controls', async () => {
     const viewer = await (await browser.newContext()).newPage();
     await signInPage(viewer, server.url, viewerUser.email, viewerUser.password);
