@@ -3,7 +3,7 @@ import type { IssueView } from '../../shared/api/issues';
 import { alertChart, sparkline, volumeChart } from '../../web/lib/charts/overview';
 import { csvCell, toCsv } from '../../web/lib/csv';
 import { splitBySpans } from '../../web/lib/highlight';
-import { arrangeIssues, isIssueSort, recentChange, type IssueSort } from '../../web/lib/issues-view';
+import { arrangeIssues, isIssueSort, recentChange, risingFirst, type IssueSort } from '../../web/lib/issues-view';
 
 const palette = { positive: 'g', negative: 'r', neutral: 'n', accent: 'a', text: 't', grid: 'l' };
 
@@ -88,6 +88,11 @@ describe('the Issues page order and filter', () => {
     ['housing late', []],
   ])('%s finds %j', (q, ids) => {
     expect(arrangeIssues(list, { q, sort: 'people' }).map((i) => i.id)).toEqual(ids);
+  });
+
+  test('the overview lists growing issues first, then the most severe', () => {
+    expect(risingFirst(list, 2).map((i) => i.id)).toEqual([2, 3]);
+    expect(risingFirst([list[0]!, list[2]!], 5).map((i) => i.id)).toEqual([3, 1]);
   });
 
   test('only known sorts are taken from the URL', () => {

@@ -39,3 +39,10 @@ export function arrangeIssues(issues: readonly IssueView[], options: { q?: strin
   const by = key[options.sort];
   return shown.sort((a, b) => by(b) - by(a) || Date.parse(b.lastSeen) - Date.parse(a.lastSeen) || b.id - a.id);
 }
+
+/** The overview's short list: issues growing in the last 6 hours (fastest first), then the most severe. */
+export function risingFirst(issues: readonly IssueView[], n: number): IssueView[] {
+  const growing = arrangeIssues(issues, { sort: 'rising' }).filter((i) => recentChange(i.growth).change > 0);
+  const rest = arrangeIssues(issues, { sort: 'severity' }).filter((i) => !growing.includes(i));
+  return [...growing, ...rest].slice(0, n);
+}
