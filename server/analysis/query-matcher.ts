@@ -11,16 +11,14 @@ export interface MatchablePost {
   lang: string | null;
 }
 
-interface Token {
-  word: string;
-  start: number;
-  end: number;
-}
-
 interface Prepared {
-  tokens: Token[];
-  /** word -> positions */
-  positions: Map<string, number[]>;
+  /** The post's words in order (lower case, apostrophes and a trailing 's dropped)... */
+  words: string[];
+  /** ...and where each starts and ends in the lower-cased text. */
+  starts: number[];
+  ends: number[];
+  /** word -> positions, built on first use: most posts of a broad stream reach no query at all. */
+  index: Map<string, number[]> | null;
   hashtags: Set<string>;
   mentions: Set<string>;
   author: string | null;
@@ -29,50 +27,67 @@ interface Prepared {
 
 const WORD = /[\p{L}\p{N}_]+(?:['’]\p{L}+)?/gu;
 
-function tokenize(text: string): Token[] {
-  const out: Token[] = [];
-  const lower = text.toLowerCase();
+function prepare(post: MatchablePost): Prepared {
+  const lower = post.text.toLowerCase();
   // Long texts are cut: a post is never this long, and hostile input must stay cheap.
   const limited = lower.length > 20_000 ? lower.slice(0, 20_000) : lower;
-  for (const m of limited.matchAll(WORD)) {
-    let w = m[0];
-    if (w.endsWith("'s") || w.endsWith('’s')) w = w.slice(0, -2);
-    w = w.replace(/['’]/g, '');
-    out.push({ word: w, start: m.index, end: m.index + m[0].length });
-  }
-  return out;
-}
-
-function prepare(post: MatchablePost): Prepared {
-  const tokens = tokenize(post.text);
-  const positions = new Map<string, number[]>();
-  tokens.forEach((t, i) => {
-    const list = positions.get(t.word);
-    if (list) list.push(i);
-    else positions.set(t.word, [i]);
-  });
+  const words: string[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
   const hashtags = new Set<string>();
   const mentions = new Set<string>();
-  for (const t of tokens) {
-    const before = post.text[t.start - 1];
-    if (before === '#' || before === '＃') hashtags.add(t.word);
-    else if (before === '@') mentions.add(t.word);
+  WORD.lastIndex = 0;
+  for (let m = WORD.exec(limited); m !== null; m = WORD.exec(limited)) {
+    const raw = m[0];
+    let w = raw;
+    // Only the optional tail can hold an apostrophe: "acme's" -> "acme", "don't" -> "dont".
+    if (w.includes("'") || w.includes('’')) {
+      if (w.endsWith("'s") || w.endsWith('’s')) w = w.slice(0, -2);
+      w = w.replace(/['’]/g, '');
+    }
+    const before = post.text[m.index - 1];
+    if (before === '#' || before === '＃') hashtags.add(w);
+    else if (before === '@') mentions.add(w);
+    words.push(w);
+    starts.push(m.index);
+    ends.push(m.index + raw.length);
   }
-  return { tokens, positions, hashtags, mentions, author: post.authorHandle?.toLowerCase().replace(/^@/, '') ?? null, lang: post.lang?.toLowerCase() ?? null };
+  return { words, starts, ends, index: null, hashtags, mentions, author: post.authorHandle?.toLowerCase().replace(/^@/, '') ?? null, lang: post.lang?.toLowerCase() ?? null };
+}
+
+function positions(p: Prepared): Map<string, number[]> {
+  if (p.index) return p.index;
+  const index = new Map<string, number[]>();
+  p.words.forEach((w, i) => {
+    const list = index.get(w);
+    if (list) list.push(i);
+    else index.set(w, [i]);
+  });
+  return (p.index = index);
 }
 
 /** Token positions where a term occurs (phrases: where the phrase starts). */
 function occurrences(node: Extract<QueryNode, { type: 'term' }>, p: Prepared): number[] {
   if (node.kind === 'phrase') {
-    const first = p.positions.get(node.words[0]!) ?? [];
-    return first.filter((i) => node.words.every((w, k) => p.tokens[i + k]?.word === w));
+    const first = positions(p).get(node.words[0]!) ?? [];
+    return first.filter((i) => node.words.every((w, k) => p.words[i + k] === w));
   }
   if (node.prefix) {
     const out: number[] = [];
-    for (const [w, pos] of p.positions) if (w.startsWith(node.value)) out.push(...pos);
+    for (const [w, pos] of positions(p)) if (w.startsWith(node.value)) out.push(...pos);
     return out;
   }
-  return p.positions.get(node.value) ?? [];
+  return positions(p).get(node.value) ?? [];
+}
+
+/** Whether a term occurs at all: occurrences without building the list (most terms are asked only this). */
+function occurs(node: Extract<QueryNode, { type: 'term' }>, p: Prepared): boolean {
+  if (node.kind === 'phrase') {
+    const first = positions(p).get(node.words[0]!);
+    return first !== undefined && first.some((i) => node.words.every((w, k) => p.words[i + k] === w));
+  }
+  if (node.prefix) return p.words.some((w) => w.startsWith(node.value));
+  return positions(p).has(node.value);
 }
 
 function evaluate(node: QueryNode, p: Prepared): boolean {
@@ -88,7 +103,7 @@ function evaluate(node: QueryNode, p: Prepared): boolean {
         case 'lang':
           return p.lang !== null && (p.lang === node.value || p.lang.startsWith(`${node.value}-`));
         default:
-          return occurrences(node, p).length > 0;
+          return occurs(node, p);
       }
     case 'and':
       return node.children.every((c) => evaluate(c, p));
@@ -157,11 +172,25 @@ function requiredAny(node: QueryNode): Set<string> | null {
   }
 }
 
+/** A compiled set of subject queries: post in, ids of the matching subjects out. */
+export interface SubjectMatcher {
+  (post: MatchablePost): number[];
+  /** Whether some query reads the author (from:); if none does, posts of equal text and language match alike. */
+  readsAuthor: boolean;
+}
+
+function readsAuthor(node: QueryNode): boolean {
+  if (node.type === 'term') return node.kind === 'from';
+  if (node.type === 'not') return readsAuthor(node.child);
+  if (node.type === 'near') return readsAuthor(node.left) || readsAuthor(node.right);
+  return node.children.some(readsAuthor);
+}
+
 /**
  * Compiles many subjects' queries into one matcher returning the ids whose query matches.
  * @example compileSubjects([{ id: 1, query }])(post) // [1]
  */
-export function compileSubjects(subjects: Array<{ id: number; query: QueryNode }>): (post: MatchablePost) => number[] {
+export function compileSubjects(subjects: Array<{ id: number; query: QueryNode }>): SubjectMatcher {
   const index = new Map<string, Array<{ id: number; query: QueryNode }>>();
   const always: Array<{ id: number; query: QueryNode }> = [];
   for (const s of subjects) {
@@ -169,14 +198,19 @@ export function compileSubjects(subjects: Array<{ id: number; query: QueryNode }
     if (!req) always.push(s);
     else for (const w of req) index.set(w, [...(index.get(w) ?? []), s]);
   }
-  return (post) => {
+  const match = (post: MatchablePost): number[] => {
     const p = prepare(post);
-    const candidates = new Set(always);
-    for (const w of p.positions.keys()) for (const s of index.get(w) ?? []) candidates.add(s);
+    let candidates: Set<{ id: number; query: QueryNode }> | null = always.length ? new Set(always) : null;
+    for (const w of p.words) {
+      const reached = index.get(w);
+      if (reached) for (const s of reached) (candidates ??= new Set()).add(s);
+    }
+    if (!candidates) return [];
     const out: number[] = [];
     for (const s of candidates) if (evaluate(s.query, p)) out.push(s.id);
     return out.sort((a, b) => a - b);
   };
+  return Object.assign(match, { readsAuthor: subjects.some((s) => readsAuthor(s.query)) });
 }
 
 /**
@@ -193,11 +227,13 @@ export function matchedSpans(node: QueryNode, text: string): Array<[number, numb
       if (n.kind === 'from' || n.kind === 'lang') return;
       if (n.kind === 'hashtag' || n.kind === 'mention') {
         const mark = n.kind === 'hashtag' ? '#' : '@';
-        for (const t of p.tokens) if (t.word === n.value && text[t.start - 1] === mark) spans.push([t.start - 1, t.end]);
+        p.words.forEach((w, i) => {
+          if (w === n.value && text[p.starts[i]! - 1] === mark) spans.push([p.starts[i]! - 1, p.ends[i]!]);
+        });
         return;
       }
       const len = n.kind === 'phrase' ? n.words.length : 1;
-      for (const i of occurrences(n, p)) spans.push([p.tokens[i]!.start, p.tokens[i + len - 1]!.end]);
+      for (const i of occurrences(n, p)) spans.push([p.starts[i]!, p.ends[i + len - 1]!]);
       return;
     }
     if (n.type === 'near') {

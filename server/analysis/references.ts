@@ -44,8 +44,12 @@ export function extractReferences(text: string, patterns: CompiledPattern[] = de
   const found: FoundReference[] = [];
   const seen = new Set<string>();
   for (const p of patterns) {
-    p.regex.lastIndex = 0;
-    for (const m of t.matchAll(p.regex)) {
+    // exec in a loop, not matchAll: no iterator and no copy of the regex per pattern and post.
+    const regex = p.regex;
+    if (!regex.global) throw new TypeError(`reference pattern ${p.type} must be global (flag g)`);
+    regex.lastIndex = 0;
+    for (let m = regex.exec(t); m !== null; m = regex.exec(t)) {
+      if (m[0] === '') regex.lastIndex++;
       const raw = m.length > 2 && m[2] !== undefined ? `${m[1]}${m[2]}` : (m[1] ?? m[0]);
       const value = raw.toUpperCase().replace(/_/g, '-');
       const key = `${p.type}:${value}`;

@@ -5,7 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import { dedupeKey } from '../analysis/dedupe';
-import { compileSubjects } from '../analysis/query-matcher';
+import { compileSubjects, type SubjectMatcher } from '../analysis/query-matcher';
 import { parseQuery } from '../analysis/query-parser';
 import { compilePatterns, defaultPatterns, extractReferences, type CompiledPattern } from '../analysis/references';
 import { analyze, buildCorrections, type Corrections } from '../analysis/sentiment';
@@ -17,7 +17,7 @@ import { loadReferencePatterns } from '../services/reference-patterns.service';
 import type { PostAnalyzer } from './analyzer';
 
 export class Engines {
-  private matcher: ReturnType<typeof compileSubjects> = () => [];
+  private matcher: SubjectMatcher = compileSubjects([]);
   private corrections: Corrections = buildCorrections([]);
   /** The built-in reference patterns, then the deployment's own (checked when they were saved). */
   private referencePatterns: CompiledPattern[] = defaultPatterns;
@@ -26,6 +26,7 @@ export class Engines {
 
   readonly analyzer: PostAnalyzer = {
     matchSubjects: (post) => this.matcher({ text: post.text, authorHandle: post.author.handle, lang: post.lang }),
+    matchReadsAuthor: () => this.matcher.readsAuthor,
     analyze: (text, lang) => analyze(text, { lang, overrides: this.corrections }),
     references: (text) => extractReferences(text, this.referencePatterns).map((r) => ({ type: r.type, value: r.value })),
     dedupeKey,

@@ -44,3 +44,24 @@ test('each batch asks the engines afresh, so reloaded corrections apply to the n
   analyzePosts(analyzer, batch);
   expect(calls.analyze).toBe(2);
 });
+
+test('when no query reads the author, copies of a text in one language are matched once too', () => {
+  const { analyzer, calls } = counting();
+  const textOnly: PostAnalyzer = { ...analyzer, matchReadsAuthor: () => false };
+  const posts = [
+    ...Array.from({ length: 5 }, (_, i) => makePost({ nativeId: `t${i}`, text: 'good acme' })),
+    makePost({ nativeId: 'de', text: 'good acme', lang: 'de' }),
+    makePost({ nativeId: 'other', text: 'bad parcel' }),
+  ];
+  const analyzed = analyzePosts(textOnly, posts);
+  // 'good acme' in en and in de, and 'bad parcel': three texts, three matches.
+  expect(calls.match).toBe(3);
+  expect(analyzed.map((a) => a.subjectIds)).toEqual([[1], [1], [1], [1], [1], [1], []]);
+});
+
+test('an analyzer that reads the author (or does not say) is asked per post', () => {
+  const { analyzer, calls } = counting();
+  const posts = Array.from({ length: 4 }, (_, i) => makePost({ nativeId: `a${i}`, text: 'good acme' }));
+  analyzePosts({ ...analyzer, matchReadsAuthor: () => true }, posts);
+  expect(calls.match).toBe(4);
+});

@@ -96,6 +96,12 @@ describe('matching posts', () => {
     }
   });
 
+  test('a matcher says whether some query reads the author, so copies of a text can be matched once', () => {
+    expect(compileSubjects([{ id: 1, query: q('acme') }, { id: 2, query: q('"volta cells" OR #volta -@spam') }]).readsAuthor).toBe(false);
+    expect(compileSubjects([{ id: 1, query: q('acme') }, { id: 2, query: q('volta NEAR/2 (cells OR -from:spam)') }]).readsAuthor).toBe(true);
+    expect(compileSubjects([]).readsAuthor).toBe(false);
+  });
+
   test('hostile post text (100 KB, control characters, RTL overrides) matches without trouble', () => {
     const text = '\u202eacme\u0000' + 'x'.repeat(100_000);
     expect(compileQuery(q('acme'))(post(text))).toBe(true);

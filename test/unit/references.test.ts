@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { dedupeKey } from '../../server/analysis/dedupe';
+import { dedupeKey, normalizeForDedupe } from '../../server/analysis/dedupe';
 import { compilePatterns, extractReferences } from '../../server/analysis/references';
 
 test.each([
@@ -44,4 +44,16 @@ test.each([
   ['parcel late again', 'parcel early again', false],
 ])('"%s" and "%s" share a dedupe key: %s', (a, b, same) => {
   expect(dedupeKey(a) === dedupeKey(b)).toBe(same);
+});
+
+test.each([
+  ['RT @acme: Parcel LATE again!! https://t.co/abc', 'parcel late again'],
+  ['  Café — LATE, again…  ', 'café late again'],
+  ['Ünïcode_and ascii__mixed #Tag @who', 'ünïcode and ascii mixed #tag @who'],
+  // The Kelvin sign lower-cases to an ASCII k.
+  ['KELVIN \u212a and ASCII only', 'kelvin k and ascii only'],
+  ['rtx 4090 is late', 'rtx 4090 is late'],
+  ['😀😀 http://x.y/z 😀', ''],
+])('"%s" normalises to "%s" for dedupe, ASCII or not', (text, normal) => {
+  expect(normalizeForDedupe(text)).toBe(normal);
 });
