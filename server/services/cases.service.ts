@@ -99,7 +99,7 @@ export async function caseDetail(db: Kysely<Database>, id: number, now: Date): P
     ...toSummary(row, now),
     posts: posts.map(toPostView),
     records: records.map((r) => ({ id: r.id, type: r.type, externalId: r.external_id, status: r.status, party: r.party, occurredAt: r.occurred_at?.toISOString() ?? null, fields: r.fields })),
-    timeline: events.map((e) => ({ at: e.at.toISOString(), type: e.type, actorId: e.actor_id, details: e.details })),
+    timeline: events.map((e) => ({ at: e.at.toISOString(), type: e.type, actorId: e.actor_id, actorName: e.actor_name, details: e.details })),
   };
 }
 

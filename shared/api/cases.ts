@@ -39,7 +39,8 @@ export const caseSummary = z.object({
 });
 export type CaseSummary = z.infer<typeof caseSummary>;
 
-export const caseEvent = z.object({ at: z.string(), type: z.string(), actorId: z.number().nullable(), details: z.record(z.string(), z.unknown()) });
+export const caseEvent = z.object({ at: z.string(), type: z.string(), actorId: z.number().nullable(), actorName: z.string().nullable(), details: z.record(z.string(), z.unknown()) });
+export type CaseEvent = z.infer<typeof caseEvent>;
 
 export const caseDetail = caseSummary.extend({
   posts: z.array(postView),

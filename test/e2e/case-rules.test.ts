@@ -76,7 +76,7 @@ describe.skipIf(inject('browserSkipReason') !== null)('cases opened by rules, in
     await row.getByRole('link').click();
     const detail = page.getByTestId('case-detail');
     await detail.waitFor();
-    await expect.poll(() => detail.innerText()).toContain('opened_by_rule');
+    await expect.poll(() => detail.getByTestId('case-timeline').innerText()).toContain('Earshot: opened by the rule “');
 
     // Handed back to nobody, it leaves "my" list; "Assign to me" takes it again.
     await detail.getByTestId('case-assign').selectOption({ label: 'nobody' });
@@ -87,6 +87,9 @@ describe.skipIf(inject('browserSkipReason') !== null)('cases opened by rules, in
     await row.getByRole('link').click();
     await detail.getByTestId('case-assign-me').click();
     await expect.poll(async () => (await casesNow())[0]?.assigneeId).toBe(me.id);
+    // The timeline says who did it, in words.
+    await expect.poll(() => detail.getByTestId('case-timeline').innerText()).toContain(`${me.name}: unassigned it`);
+    await expect.poll(() => detail.getByTestId('case-timeline').innerText()).toContain(`${me.name}: assigned it to ${me.name}`);
     await page.getByTestId('cases-assignee-filter').selectOption('me');
     await expect.poll(() => page.locator('tr', { hasText: complaint }).count()).toBe(1);
     await page.screenshot({ path: screenshotPath('case-opened-by-rule'), fullPage: true });

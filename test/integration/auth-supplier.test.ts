@@ -188,13 +188,13 @@ describeEachDatabase('supplier accounts', (db) => {
 test('the supplier timeline keeps creation, escalation, status, responses and acknowledgements, and drops notes and routing details', () => {
   const at = '2026-03-10T12:00:00.000Z';
   const timeline = supplierTimeline([
-    { at, type: 'created', actorId: 1, details: { priority: 'high' } },
-    { at, type: 'escalated', actorId: 1, details: { to: ['qa@kestrel.example'], via: 'email' } },
-    { at, type: 'escalation.delivered', actorId: 1, details: { receipt: 'abc' } },
-    { at, type: 'note', actorId: 1, details: { text: 'internal' } },
-    { at, type: 'updated', actorId: 1, details: { assigneeId: 3 } },
-    { at, type: 'updated', actorId: 1, details: { status: 'waiting_supplier' } },
-    { at, type: 'supplier_acknowledged', actorId: 9, details: { message: 'on it' } },
+    { at, type: 'created', actorId: 1, actorName: 'Someone', details: { priority: 'high' } },
+    { at, type: 'escalated', actorId: 1, actorName: 'Someone', details: { to: ['qa@kestrel.example'], via: 'email' } },
+    { at, type: 'escalation.delivered', actorId: 1, actorName: 'Someone', details: { receipt: 'abc' } },
+    { at, type: 'note', actorId: 1, actorName: 'Someone', details: { text: 'internal' } },
+    { at, type: 'updated', actorId: 1, actorName: 'Someone', details: { assigneeId: 3 } },
+    { at, type: 'updated', actorId: 1, actorName: 'Someone', details: { status: 'waiting_supplier' } },
+    { at, type: 'supplier_acknowledged', actorId: 9, actorName: 'Someone', details: { message: 'on it' } },
   ]);
   expect(timeline.map((e) => [e.type, e.status, e.message])).toEqual([
     ['created', null, null],
@@ -202,5 +202,5 @@ test('the supplier timeline keeps creation, escalation, status, responses and ac
     ['status', 'waiting_supplier', null],
     ['acknowledged', null, 'on it'],
   ]);
-  expect(JSON.stringify(timeline)).not.toMatch(/kestrel\.example|internal|receipt/);
+  expect(JSON.stringify(timeline)).not.toMatch(/kestrel\.example|internal|receipt|Someone/);
 });

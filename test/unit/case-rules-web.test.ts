@@ -1,8 +1,9 @@
-import { expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { caseRule, type CaseRuleInput } from '../../shared/api/case-rules';
-import type { GroupMetrics } from '../../shared/api/cases';
+import type { CaseEvent, GroupMetrics } from '../../shared/api/cases';
 import { breakdownCsvRows, breakdownRows, fmtMinutes, slaWatch } from '../../web/lib/case-metrics';
 import { describeRule, emptyRoute, fromForm, newRuleForm, toForm } from '../../web/lib/case-rules-form';
+import { describeCaseEvent } from '../../web/lib/case-timeline';
 
 test.each<CaseRuleInput>([
   { id: 'orders', name: 'Orders', trigger: { on: 'post', sentiment: 'negative', reference: 'order', fromCustomer: true }, queue: 'orders' },
@@ -69,4 +70,24 @@ test('a breakdown shows and exports the same groups; the group without a name is
 test('the SLA watch counts clocks near and past their deadline', () => {
   const c = (first: string, resolution: string) => ({ sla: { firstResponse: { state: first }, resolution: { state: resolution } } });
   expect(slaWatch([c('warning', 'ok'), c('breached', 'warning'), c('met', 'breached'), c('ok', 'ok')])).toEqual({ warning: 2, breached: 2 });
+});
+
+describe('a case timeline in words', () => {
+  const at = '2026-04-01T09:00:00.000Z';
+  const names: Record<number, string> = { 3: 'Ravi', 7: 'Dana' };
+  const ev = (type: string, details: Record<string, unknown>, actorId: number | null = 7): CaseEvent => ({ at, type, actorId, actorName: actorId === null ? null : (names[actorId] ?? null), details });
+  test.each<[CaseEvent, string | null, string]>([
+    [ev('created', { priority: 'high' }), 'Dana', 'opened the case (high)'],
+    [ev('opened_by_rule', { rule: 'Order complaints', queue: 'orders', assigneeId: 3 }, null), null, 'opened by the rule “Order complaints” into orders for Ravi'],
+    [ev('updated', { assigneeId: 3 }), 'Dana', 'assigned it to Ravi'],
+    [ev('updated', { assigneeId: null }), 'Dana', 'unassigned it'],
+    [ev('updated', { status: 'waiting_customer', priority: 'urgent' }), 'Dana', 'status → waiting customer, priority → urgent'],
+    [ev('updated', { queue: null, tags: [] }), 'Dana', 'took it out of its queue, removed the tags'],
+    [ev('note', { text: 'Called the carrier.' }), 'Dana', 'noted: Called the carrier.'],
+    [ev('sla_breached', { clock: 'first_response' }, null), null, 'missed the first response deadline'],
+    [ev('reply.sent', { replyId: 4 }), 'Dana', 'reply sent'],
+    [ev('updated', {}, 5), 'user #5', 'updated it'],
+  ])('%# reads as %s: %s', (e, who, what) => {
+    expect(describeCaseEvent(e, (id) => names[id] ?? `user #${id}`)).toEqual({ who, what });
+  });
 });

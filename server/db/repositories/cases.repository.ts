@@ -55,8 +55,17 @@ export async function addCaseEvent(db: Db, caseId: number, type: string, actorId
   await db.insertInto('case_events').values({ case_id: caseId, type, actor_id: actorId, details: JSON.stringify(details), at }).execute();
 }
 
+/** A case's timeline, oldest first, with the name of whoever did each thing (null: Earshot itself). */
 export async function caseEvents(db: Db, caseId: number) {
-  return db.selectFrom('case_events').selectAll().where('case_id', '=', caseId).orderBy('at').orderBy('id').execute();
+  return db
+    .selectFrom('case_events as e')
+    .leftJoin('users as u', 'u.id', 'e.actor_id')
+    .selectAll('e')
+    .select('u.name as actor_name')
+    .where('e.case_id', '=', caseId)
+    .orderBy('e.at')
+    .orderBy('e.id')
+    .execute();
 }
 
 export async function updateCase(db: Db, id: number, patch: Updateable<Database['cases']>) {
