@@ -73,7 +73,33 @@ describe('a problem word in a form its pattern does not list still names the pro
   });
 });
 
+describe('paraphrases that share no problem word still join (the cue lexicon)', () => {
+  test.each([
+    ['box showed up in pieces', 'the lamp was smashed when I opened the parcel'],
+    ['still waiting on that desk', 'ordered a bookcase a month ago, no sign of it'],
+    ['they took the money off my card twice', 'two identical payments on my statement for one order'],
+    ['the airline lost my suitcase', 'landed in Oslo, my luggage did not'],
+    ['our flight sat at the gate for five hours', 'the 9am departure got cancelled, no rebooking'],
+    ['the lady at the till was so rude to me', 'your staff member shouted at my mum'],
+    ['my plan went up by 6 quid a month', 'another price hike this year'],
+    ['how do I send this back, the returns page is broken', 'the return label you sent will not print'],
+  ])('"%s" ~ "%s"', (a, b) => {
+    const { ids } = group([...BACKGROUND, a, b]);
+    expect(ids[5]).toBe(ids[4]);
+  });
+});
+
 describe('different problems stay apart', () => {
+  test.each([
+    ['my flight was delayed six hours', 'my parcel was delayed six days'],
+    ['the airline lost my suitcase', 'the courier lost my parcel'],
+    ['prices went up again this year', 'charged twice for one order'],
+    ['cashier was rude and rolled her eyes', 'nobody answers the support line'],
+  ])('"%s" vs "%s"', (a, b) => {
+    const { ids } = group([...BACKGROUND, a, b]);
+    expect(ids[5]).not.toBe(ids[4]);
+  });
+
   test.each([
     ['parcel never arrived', 'parcel arrived crushed and the box was open'],
     ['cracked housing on the unit', 'unit is late, no delivery yet'],

@@ -7,7 +7,16 @@
  * contractions expanded: "has not arrived").
  */
 
+import { tokens } from './cues';
+import { problemCues } from './lexicon';
 import { stem } from './text';
+
+/** Evidence a listed pattern adds to its problem (cue weights are 1-3, see lexicon.ts). */
+const PATTERN_WEIGHT = 3;
+/** Least evidence that names a problem. */
+const MIN_EVIDENCE = 3;
+/** Problems within this much of the best-scored one are named too. */
+const PROBLEM_MARGIN = 0;
 
 export type ConceptKind = 'problem' | 'object';
 
@@ -170,6 +179,12 @@ export const CONCEPTS: Concept[] = [
       w('injur\\w*|hurt (?:my|me|him|her|our)|hospital|dangerous|hazard\\w*|unsafe|safety|choking|toxic|fumes|recall|recalled|swollen battery|battery swell\\w*'),
     ],
   },
+  // Problems the cue lexicon (lexicon.ts) names; they have no patterns of their own.
+  { id: 'price_rise', kind: 'problem', label: 'price increases', patterns: [] },
+  { id: 'rude_staff', kind: 'problem', label: 'rude staff', patterns: [] },
+  { id: 'flight', kind: 'problem', label: 'flight delays and cancellations', patterns: [] },
+  { id: 'baggage', kind: 'problem', label: 'lost baggage', patterns: [] },
+  { id: 'returns', kind: 'problem', label: 'returns and exchanges', patterns: [] },
   // ---- objects ----
   { id: 'delivery', kind: 'object', label: 'deliveries', patterns: [w('deliver\\w*|parcel|parcels|package|packages|shipment|shipments|shipping|courier|tracking|dispatch\\w*|arriv\\w*|postman|post office|freight|consignment')] },
   { id: 'housing', kind: 'object', label: 'housing', patterns: [w('housing|housings|casing|casings|case|cases|shell|enclosure|enclosures|cover|lid|frame|bezel|chassis')] },
@@ -236,15 +251,30 @@ export function conceptById(id: string): Concept | undefined {
  * @example conceptsIn(normalizeText('my parcel never arrived')) // ['late', 'delivery']
  */
 export function conceptsIn(normalized: string): string[] {
+  const ts = tokens(normalized);
+  const scores = problemCues.score(ts);
   const byStem = new Set<string>();
-  for (const word of normalized.split(' ')) {
+  for (const t of ts) {
     // "lately" is not "late": adverbs keep their own meaning.
-    if (word.endsWith('ly')) continue;
-    for (const id of PROBLEM_STEMS.get(stem(word)) ?? []) byStem.add(id);
+    if (t.word.endsWith('ly')) continue;
+    for (const id of PROBLEM_STEMS.get(t.stem) ?? []) byStem.add(id);
   }
-  const out: string[] = [];
-  for (const c of CONCEPTS) if (byStem.has(c.id) || c.patterns.some((p) => p.test(normalized))) out.push(c.id);
-  return out;
+  const objects: string[] = [];
+  for (const c of CONCEPTS) {
+    const named = byStem.has(c.id) || c.patterns.some((p) => p.test(normalized));
+    if (c.kind === 'object') {
+      if (named) objects.push(c.id);
+    } else if (named) {
+      // A listed pattern names its problem for sure, but it mostly says what the cues say: it sets a floor rather than adding up.
+      scores.set(c.id, Math.max(scores.get(c.id) ?? 0, PATTERN_WEIGHT));
+    }
+  }
+  // The problems with the most evidence: naming every problem a word hints at would tie posts
+  // about different problems together ("late fee" is billing, "flight delayed" is not a parcel).
+  let top = 0;
+  for (const v of scores.values()) top = Math.max(top, v);
+  const problems = top < MIN_EVIDENCE ? [] : CONCEPTS.filter((c) => c.kind === 'problem' && (scores.get(c.id) ?? 0) >= top - PROBLEM_MARGIN).map((c) => c.id);
+  return [...problems, ...objects];
 }
 
 export function isProblem(id: string): boolean {
