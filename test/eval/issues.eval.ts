@@ -400,7 +400,7 @@ async function main(): Promise<void> {
 
   // --no-holdout: while tuning, keep the holdout's figures out of sight (it measures generalisation).
   const sets = [
-    ['complaints.jsonl', 'written by hand; the problem vocabulary was tuned while looking at it'],
+    ['complaints.jsonl', 'written by hand; the problem vocabulary was tuned while looking at it, and lexicon variants were compared on it'],
     ['complaints-holdout.jsonl', 'written after tuning, never tuned on'],
   ] as const;
   for (const [name, note] of sets.filter(([n]) => !(n === 'complaints-holdout.jsonl' && process.argv.includes('--no-holdout')))) {

@@ -91,7 +91,8 @@ export class CueSet {
   private readonly byStem = new Map<string, Cue[]>();
   /** Cues starting with `word*`, by the prefix's first three letters. */
   private readonly byPrefix = new Map<string, Cue[]>();
-  private readonly byNeg: Cue[] = [];
+  /** Cues starting with `!`, by what their second part needs (a stem, or `*` and three letters). */
+  private readonly byNeg = new Map<string, Cue[]>();
 
   constructor(families: Record<string, Array<[number, string]>>) {
     for (const [family, lists] of Object.entries(families)) {
@@ -100,7 +101,13 @@ export class CueSet {
           if (alt.trim() === '') continue;
           const cue = parseCue(family, weight, alt);
           const first = cue.parts[0] as Part;
-          if (first.kind === 'neg') this.byNeg.push(cue);
+          if (first.kind === 'neg') {
+            const next = cue.parts[1];
+            if (next === undefined || next.kind === 'neg') throw new Error(`a cue needs a word after !: ${alt}`);
+            const key = next.kind === 'prefix' ? `*${next.value.slice(0, 3)}` : next.kind === 'exact' ? stem(next.value) : next.value;
+            if (next.kind === 'prefix' && next.value.length < 3) throw new Error(`cue prefix too short: ${alt}`);
+            this.byNeg.set(key, [...(this.byNeg.get(key) ?? []), cue]);
+          }
           else if (first.kind === 'prefix') {
             if (first.value.length < 3) throw new Error(`cue prefix too short: ${alt}`);
             const key = first.value.slice(0, 3);
@@ -121,7 +128,15 @@ export class CueSet {
       const t = ts[i] as Token;
       const candidates = this.byStem.get(t.stem);
       if (candidates) for (const c of candidates) if (!found.has(c) && partMatches(c.parts[0] as Part, t) && matchesAt(c, ts, i)) found.set(c, i);
-      if (t.neg) for (const c of this.byNeg) if (!found.has(c) && matchesAt(c, ts, i)) found.set(c, i);
+      if (t.neg) {
+        // Only the cues whose second word is one of the next two words can match here.
+        for (let j = i + 1; j <= i + 2 && j < ts.length; j++) {
+          const u = ts[j] as Token;
+          for (const key of [u.stem, `*${u.word.slice(0, 3)}`]) {
+            for (const c of this.byNeg.get(key) ?? []) if (!found.has(c) && matchesAt(c, ts, i)) found.set(c, i);
+          }
+        }
+      }
       for (const c of this.byPrefix.get(t.word.slice(0, 3)) ?? []) {
         if (!found.has(c) && partMatches(c.parts[0] as Part, t) && matchesAt(c, ts, i)) found.set(c, i);
       }

@@ -5,13 +5,17 @@
  * than ordinary words in an issue's term vector, and two posts naming different problems are kept
  * apart even when they share words. Patterns run on `normalizeText` output (lower case,
  * contractions expanded: "has not arrived").
+ *
+ * Which problems a post names is decided by evidence: the weighted cues of the problem lexicon
+ * (lexicon.ts) add up per problem, a pattern below sets its problem's evidence to at least
+ * `PATTERN_WEIGHT`, and the problems with the most evidence (at least `MIN_EVIDENCE`) are named.
  */
 
 import { tokens } from './cues';
 import { problemCues } from './lexicon';
 import { stem } from './text';
 
-/** Evidence a listed pattern adds to its problem (cue weights are 1-3, see lexicon.ts). */
+/** Evidence a listed pattern gives its problem at least (cue weights are 1-3, see lexicon.ts). */
 const PATTERN_WEIGHT = 3;
 /** Least evidence that names a problem. */
 const MIN_EVIDENCE = 3;
@@ -253,19 +257,25 @@ export function conceptById(id: string): Concept | undefined {
 export function conceptsIn(normalized: string): string[] {
   const ts = tokens(normalized);
   const scores = problemCues.score(ts);
+  let cueTop = 0;
+  for (const v of scores.values()) cueTop = Math.max(cueTop, v);
+  // A listed pattern names its problem for sure, but it mostly says what the cues say: it sets a
+  // floor rather than adding up. So when the cues already found more, the patterns cannot change
+  // the outcome and are not run.
+  const floors = cueTop - PROBLEM_MARGIN <= PATTERN_WEIGHT;
   const byStem = new Set<string>();
-  for (const t of ts) {
-    // "lately" is not "late": adverbs keep their own meaning.
-    if (t.word.endsWith('ly')) continue;
-    for (const id of PROBLEM_STEMS.get(t.stem) ?? []) byStem.add(id);
+  if (floors) {
+    for (const t of ts) {
+      // "lately" is not "late": adverbs keep their own meaning.
+      if (t.word.endsWith('ly')) continue;
+      for (const id of PROBLEM_STEMS.get(t.stem) ?? []) byStem.add(id);
+    }
   }
   const objects: string[] = [];
   for (const c of CONCEPTS) {
-    const named = byStem.has(c.id) || c.patterns.some((p) => p.test(normalized));
     if (c.kind === 'object') {
-      if (named) objects.push(c.id);
-    } else if (named) {
-      // A listed pattern names its problem for sure, but it mostly says what the cues say: it sets a floor rather than adding up.
+      if (c.patterns.some((p) => p.test(normalized))) objects.push(c.id);
+    } else if (floors && (byStem.has(c.id) || c.patterns.some((p) => p.test(normalized)))) {
       scores.set(c.id, Math.max(scores.get(c.id) ?? 0, PATTERN_WEIGHT));
     }
   }
