@@ -14,7 +14,7 @@ export const PROBLEM_CUES: Record<string, Array<[number, string]>> = {
   late: [
     [
       3,
-      '! arriv*|! deliver*|! receiv*|! turn* up|! show* up|! come|! came|! here yet|! ship*|! dispatch*|! left the warehouse|still wait*|been wait*|keep* wait*|where is my|where my|wheres my|where are my|where is it|wheres it|no sign|nothing yet|still nothing|still no|' +
+      'taking forever|taking ages|held up|running late|in limbo|gone missing|no update*|no news|backorder*|back order*|failed deliver*|deliver* attempt*|attempted deliver*|wrong address|yet to arriv*|yet to receiv*|still ! got|still ! have it|! got it|! get it|! receiv* it|order status|any update|how much longer|sitting in a warehouse|still in transit|! arriv*|! deliver*|! receiv*|! turn* up|! show* up|! come|! came|! here yet|! ship*|! dispatch*|! left the warehouse|still wait*|been wait*|keep* wait*|where is my|where my|wheres my|where are my|where is it|wheres it|no sign|nothing yet|still nothing|still no|' +
         'await* dispatch*|await* shipment|stuck in transit|stuck at customs|stuck in customs|held at customs|held in customs|lost in transit|lost in the post|lost in the mail|missed deliver*|missed the deliver*|deliver* window|deliver* slot|out for deliver*|' +
         'estimated arriv*|estimated deliver*|expected deliver*|expected it|expecting it|supposed to arriv*|supposed to come|supposed to be deliver*|supposed to be here|meant to arriv*|meant to ship|meant to come|due to arriv*|promised by|promised for|' +
         'track* ! updat*|track* ! mov*|track* ! chang*|track* stuck|track* says|in transit for|days and counting|weeks and counting|and counting|pushed back|keeps moving|keep* getting pushed|reschedul*|late deliver*|deliver* late|deliver* delay*|delay* deliver*|' +
@@ -27,7 +27,7 @@ export const PROBLEM_CUES: Record<string, Array<[number, string]>> = {
   damaged: [
     [
       3,
-      'arriv* broken|arriv* damag*|arriv* smash*|arriv* crush*|arriv* shatter*|arriv* dent*|arriv* bent|arriv* ruin*|arriv* squash*|arriv* in piec*|came broken|came damag*|came smash*|came crush*|came shatter*|came crack*|came dent*|came bent|came snap*|came ripp*|came torn|' +
+      'busted|warped|scuff*|dinged|tamper*|stained|marks on it|seal broken|broken seal|crumpled|mashed|buckled|came in bits|bent out of shape|arriv* broken|arriv* damag*|arriv* smash*|arriv* crush*|arriv* shatter*|arriv* dent*|arriv* bent|arriv* ruin*|arriv* squash*|arriv* in piec*|came broken|came damag*|came smash*|came crush*|came shatter*|came crack*|came dent*|came bent|came snap*|came ripp*|came torn|' +
         'came in piec*|show* up broken|show* up damag*|show* up in piec*|turn* up broken|turn* up damag*|in piec*|in bits|broken on arriv*|damag* on arriv*|damag* in transit|broken in transit|damag* dur* shipp*|broken dur* shipp*|damag* in the post|from shipp*|dur* shipp*|' +
         'dur* transit|dur* deliver*|in transit|box was open|box open*|box torn|box crush*|box destroy*|box damag*|box smash*|packag* destroy*|packag* torn|packag* damag*|packag* crush*|poorly pack*|badly pack*|bad packag*|no packag*|inadequate packag*|packag* inadequate|flimsy packag*|' +
         'thrown|threw it|throw* it|dropped it|clearly dropped|run over|caved in|cave in|banged up|bashed|smashed|crushed|dented|shattered|squashed|squished|mangled|gouge*|water damag*|soaking|soaked|drenched|burst in|broken glass|glass everywhere|hole in the box',
@@ -42,19 +42,19 @@ export const PROBLEM_CUES: Record<string, Array<[number, string]>> = {
   defective: [
     [
       3,
-      'stop* work*|! work*|quit work*|! turn* on|! power* on|! switch* on|! start*|! charg*|! hold* a charg*|! come back on|! heat*|! cool*|! cold|! drain*|! spin*|! register*|! respond*|! seal*|! fit*|! connect*|! pair*|does nothing|do nothing|' +
+      'shoddy|poorly made|badly made|fell to bits|intermittent*|came loose|comes loose|misalign*|shrank|shrunk|pilling|bobbl*|hole in|holes in|broken zip|zip broke|kaput|bricked|dud|knackered|snapped|! lock*|! close*|! stay* on|! last*|doesnt last|battery dies|battery died|! hold* charge|disconnects|keeps dropping|stop* work*|! work*|quit work*|! turn* on|! power* on|! switch* on|! start*|! charg*|! hold* a charg*|! come back on|! heat*|! cool*|! cold|! drain*|! spin*|! register*|! respond*|! seal*|! fit*|! connect*|! pair*|does nothing|do nothing|' +
         'dead on arriv*|doa|fell apart|falls apart|falling apart|came apart|come* apart|broke after|broken after|died after|dies after|dead after|gave up after|gave out|conked out|packed up|packed in|fell off|came off|come* off|peel*|came undone|coming undone|' +
         'keeps restart*|keep* restart*|random* restart*|keeps turning off|keeps switching off|turns itself off|shuts off|cuts out|cut* out|error code|throws error|throws an error|defect*|faulty|fault|malfunction*|out of spec|off spec|out of tolerance|tolerance|reject rate|' +
         'loses suction|lost suction|no suction|loses charge|drains fast|battery drain*|poor quality|bad quality|cheap quality|quality issue|quality problem|build quality|within a week|within a month|after a week|after a month|first use|' +
         'stopped|broke|sagg*|wobbl*|rattl*|grind*|jams|jammed|jamming|sticks|sticky|crackl*|flicker*|buzz*|hiss*|drip*|seized|brittle|worn out|wore out|wearing through|frayed',
     ],
-    [2, 'broken|dead|died|dies|dying|fail*|useless|rubbish|junk|garbage|flimsy|cheap|quality|warranty|repair*|replacement|faulty|noisy|noise|nois*|stuck|leak*|error|restart*|unit|units|batch|lot|sn'],
-    [1, 'brand new|new|week|month|months|days|use|uses|device|machine|appliance*|product|item|bought'],
+    [2, 'broken|dead|died|dies|dying|fail*|useless|rubbish|junk|garbage|flimsy|cheap|quality|warranty|repair*|replacement|faulty|noisy|noise|nois*|stuck|leak*|error|restart*'],
+    [1, 'unit|units|batch|lot|sn|brand new|new|week|month|months|days|use|uses|device|machine|appliance*|product|item|bought'],
   ],
   wrong_item: [
     [
       3,
-      'wrong item*|wrong size|wrong colour|wrong color|wrong model|wrong product|wrong one|wrong version|wrong thing|wrong part*|wrong grade|wrong spec*|sent the wrong|sent me the wrong|sent wrong|received the wrong|got the wrong|! what i order*|! what i paid for|! what i bought|! what i asked|' +
+      'not as described|not as pictured|not as advertised|nothing like the|looks nothing like|fake|counterfeit|knock off|knockoff|already used|been used|clearly used|used item|second hand|secondhand|expired|out of date|best before|missing part*|missing piece*|incomplete|short by|one short|wrong item*|wrong size|wrong colour|wrong color|wrong model|wrong product|wrong one|wrong version|wrong thing|wrong part*|wrong grade|wrong spec*|sent the wrong|sent me the wrong|sent wrong|received the wrong|got the wrong|! what i order*|! what i paid for|! what i bought|! what i asked|' +
         '! my order|someone else* order|someone else* parcel|someone else* package|instead of|order* ... got|order* ... received|order* ... sent|order* ... came|asked for ... sent|asked for ... got|selected ... sent|expect* ... got|specified ... received|item* missing|missing item*|' +
         'missing from|missing the|is missing|are missing|was missing|were missing|only got|only received|only had|only one|only half|half my order|half of my order|the rest of my order|rest of my order|where is the rest|without the|mislabel*|substitut*|mix* up|different model|different colour|' +
         'different color|different size|different item|different product|! match the|does ! match|! the one i|counted|short shipment|short deliver*|short shipped|completely different|totally different',
@@ -65,7 +65,7 @@ export const PROBLEM_CUES: Record<string, Array<[number, string]>> = {
   overcharged: [
     [
       3,
-      'charg* twice|paid twice|pay twice|paid double|charg* me twice|charg* double|double charg*|double bill*|double dip*|bill* twice|bill* me twice|two payments|three payments|2 payments|3 payments|two debits|two charges|duplicate charg*|duplicate payment*|overcharg*|over charg*|charg* me for|charg* for|billed for|bill* us for|' +
+      'ripped off|rip off|direct debit|debit came out|overpaid|paid more than|rang up|scanned wrong|shelf price|pending charge|hold on my card|estimated bill|bill shock|admin charge|charged extra|charg* twice|paid twice|pay twice|paid double|charg* me twice|charg* double|double charg*|double bill*|double dip*|bill* twice|bill* me twice|two payments|three payments|2 payments|3 payments|two debits|two charges|duplicate charg*|duplicate payment*|overcharg*|over charg*|charg* me for|charg* for|billed for|bill* us for|' +
         'took money|take money|taken money|took the deposit|taking money|taking my money|wrong amount|wrong price|wrong total|wrong rate|wrong vat|incorrect|extra charg*|extra fee*|hidden fee*|hidden charg*|unexpected charg*|surprise charg*|service fee|admin fee|booking fee|random charg*|mystery charg*|' +
         'unauthori*|! authori*|card hit|card got hit|charg* my card|charg* the card|charg* my old|promo code|discount code|coupon|full price|sale price|receipt says|statement shows|bank shows|on my statement|my statement|invoice ... wrong|wrong ... invoice|bill ... wrong|' +
         'pre auth|preauth|never released|reverse the|payment reminder*|still sending me|vat added|late fee|charg* ... already|charg* ... cancel*|didnt order|did ! order|i only bought|only bought one',
@@ -77,7 +77,7 @@ export const PROBLEM_CUES: Record<string, Array<[number, string]>> = {
     [
       3,
       'price increas*|price rise*|price hike*|prices up|price up|price went up|prices went up|went up|gone up|going up|goes up|creep* up|up again|up by|hike*|hiking|increas*|rais* price*|rais* the price*|rise|risen|rising|dearer|more expensive|pricier|cost* more|pay* more|paying more|more for less|' +
-        'doubled|tripled|jumped|jump|surcharg*|inflation|shrinkflation|smaller|price goug*|gouging|no longer free|used to be free|used to be|renewal|rates went|tariff|price freeze',
+        '=doubled|=tripled|jumped|jump|surcharg*|inflation|shrinkflation|smaller|price goug*|gouging|no longer free|used to be free|used to be|renewal|rates went|tariff|price freeze',
     ],
     [2, 'price*|cost*|fare|fares|rate|rates|rent|fee|fees|expensive|afford*|quote|renew*|annual|licence|license|subscription|plan|portions|bill'],
     [1, 'pay|paying|more|again|year|month|every|now'],
@@ -95,7 +95,7 @@ export const PROBLEM_CUES: Record<string, Array<[number, string]>> = {
   refund: [
     [
       3,
-      'refund*|reimburs*|money back|my money|the money|credit note|chargeback|charge back|credit back|put it back|back on my card|back to my card|back in my account|back into my account|return credit|store credit|instead of a refund|credited|credit for|' +
+      'out of pocket|paid back|pay me back|get my money|give me my money|where is my money|money has ! come back|money ! come back|! seen my money|still ! credited|refund*|reimburs*|money back|my money|the money|credit note|chargeback|charge back|credit back|put it back|back on my card|back to my card|back in my account|back into my account|return credit|store credit|instead of a refund|credited|credit for|' +
         'credit the|never credited|be credited|kept my money|kept the money|owe me|owes me|deposit back|partial*',
     ],
     [2, 'returned|sent it back|sent back|sent the item back|cancelled order|cancelled my order|approved|processed|pending|finance team|credit|guarantee|bank|card|account'],
@@ -104,7 +104,7 @@ export const PROBLEM_CUES: Record<string, Array<[number, string]>> = {
   no_response: [
     [
       3,
-      'on hold|hold music|hold for|no repl*|! repl*|never repl*|no respon*|! respon*|never respon*|no answer*|! answer*|never answer*|nobody answer*|no one answer*|! get* back|never got back|never get back|get back to me|call* back|callback|never call*|ignor*|ghost*|left on read|seen no|radio silence|' +
+      'pillar to post|round in circles|on the phone for|hours on the phone|nobody can help|no one can help|get through|get hold of|hear back|heard back|still no word|no word|voicemail|left messages|left a message|out of office|promised to call|on hold|hold music|hold for|no repl*|! repl*|never repl*|no respon*|! respon*|never respon*|no answer*|! answer*|never answer*|nobody answer*|no one answer*|! get* back|never got back|never get back|get back to me|call* back|callback|never call*|ignor*|ghost*|left on read|seen no|radio silence|' +
         'auto repl*|automat* repl*|chat bot|chatbot|bot|no human|a human|real person|talk to a person|speak to a person|talk to someone|speak to someone|unreachable|! reach|can ! reach|impossible to contact|no way to contact|can ! contact|! contact|hangs up|hung up|line went dead|went dead|' +
         'always busy|line busy|line is busy|busy all day|high demand|queue|in the queue|transfer*|bounced|mailbox full|no email address|contact form|rang out|rings out|just rings|keeps ringing|! assigned|! looked at|nobody has looked|no one has looked|closed my ticket|' +
         'get a response|get a reply|only way to get|phone menu|no option to|waiting for a repl*|waiting for a respon*|waiting for an answer|an agent will|agent will be|disconnected|! a single repl*|! even an acknowledg*',
@@ -125,7 +125,7 @@ export const PROBLEM_CUES: Record<string, Array<[number, string]>> = {
   login: [
     [
       3,
-      'log in|login|log into|logging in|sign in|signin|sign into|signing in|signed in|logged in|logged out|log out|log* me out|kick* me out|kicked out|locked out|lock* me out|lock out|locked|password*|passcode|2fa|two factor|authenticat*|verif*|otp|one time code|captcha|credential*|username|user name|' +
+      'forgot* password|session expired|sms code|security code|auth code|account blocked|account closed|account frozen|email ! recogni*|wrong password|can ! access|cannot access|let me log|log in|login|log into|logging in|sign in|signin|sign into|signing in|signed in|logged in|logged out|log out|log* me out|kick* me out|kicked out|locked out|lock* me out|lock out|locked|password*|passcode|2fa|two factor|authenticat*|verif*|otp|one time code|captcha|credential*|username|user name|' +
         'user not found|account not found|no account found|recover my account|account recovery|hack*|compromised|suspended|deactivated|disabled|banned|reset link|reset email|security question*|security answer*|face id|touch id|fingerprint|recogni*|remember me|access my account|get into my account|' +
         'into my account|lost access|no access|my account|my profile|already registered|new account|second account|empty account|account page|account disappeared|members area|member area|portal login|! accept* our|let me in|let me through|token invalid|invalid token',
     ],
@@ -145,7 +145,7 @@ export const PROBLEM_CUES: Record<string, Array<[number, string]>> = {
   cancel: [
     [
       3,
-      'cancel my|to cancel|cancel the|cancel it|cancel this|want to cancel|trying to cancel|tried to cancel|how do i cancel|how to cancel|! cancel|cant cancel|unsubscrib*|terminat*|opt out|close my account|closing my account|delete my account|delete my data|end my|ended it|stop my subscription|stop the subscription|' +
+      'exit fee|early termination|termination fee|stop billing|stop taking|stop charging|renewed without|hard to leave|impossible to leave|cancel my|to cancel|cancel the|cancel it|cancel this|want to cancel|trying to cancel|tried to cancel|how do i cancel|how to cancel|! cancel|cant cancel|unsubscrib*|terminat*|opt out|close my account|closing my account|delete my account|delete my data|end my|ended it|stop my subscription|stop the subscription|' +
         'stop the monthly|stop the|how do i stop|auto renew*|autorenew*|renewed my|renewed after|reactivat*|notice period|retention|keeps coming|keep coming|still coming|still getting|still get|still being sent|keeps sending|keep sending|get out of|let me go|let me leave|leaving|signing up|sign up|signed up|' +
         'downgrad*|pause*|paused|pausing|end the lease|end the contract|out of this contract|out of my contract|free trial|trial turned|cancel* ... shipped|cancel* ... anyway|cancellation|cancelled|canceled|cancel|quit|gdpr',
     ],
@@ -155,7 +155,7 @@ export const PROBLEM_CUES: Record<string, Array<[number, string]>> = {
   safety: [
     [
       3,
-      'fire|flame*|smoke|smoking|smoked|burn*|scorch*|melt*|spark|sparks|sparked|sparking|explod*|explosion|shock|shocked|electric shock|electrocut*|overheat*|too hot|hot to touch|hot enough|hot while|really hot|so hot|swell*|swollen|bulg*|hazard*|danger*|unsafe|safety|injur*|hurt|hospital|a e|emergency|recall*|toxic|fumes|' +
+      'scald*|singe*|zapp*|tingl*|cut myself|bleed*|food poisoning|sick after|ill after|vomit*|mould*|mold|contaminat*|foreign object|glass in|metal in|rash|irritat*|combust*|blew up|fire hazard|burning smell|smells like burning|smell of burning|fire|flame*|smoke|smoking|smoked|burn*|scorch*|melt*|spark|sparks|sparked|sparking|explod*|explosion|shock|shocked|electric shock|electrocut*|overheat*|too hot|hot to touch|hot enough|hot while|really hot|so hot|swell*|swollen|bulg*|hazard*|danger*|unsafe|safety|injur*|hurt|hospital|a e|emergency|recall*|toxic|fumes|' +
         'chemical smell|allerg*|reaction|chok*|swallow*|trapped|exposed wir*|live wire|breaker|tripped the|blew off|blew up|blow up|caught fire|on fire|could have been|could ve been|nearly|sharp|splinter*|poison*|brake* fail*|flash',
     ],
     [2, 'hot|heat|smell*|cable|wire*|wiring|plug|socket|charger|battery|batteries|power bank|adapter|kids|child|baby|son|daughter|accident'],
