@@ -43,6 +43,7 @@ export function toPostView(r: MentionRow): PostView {
     references: r.refs,
     subjectIds: r.subject_ids,
     issueIds: r.issue_ids,
+    caseIds: r.case_ids,
     reposts: r.repost_count,
     deleted: r.deleted_at !== null,
   };

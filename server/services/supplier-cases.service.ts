@@ -64,7 +64,7 @@ export async function supplierCaseDetail(db: Kysely<Database>, supplierId: numbe
   const acked = timeline.filter((e) => e.type === 'acknowledged').at(-1);
   return {
     ...toSupplierSummary(row, acked ? new Date(acked.at) : null),
-    posts: detail.posts.map(({ subjectIds: _s, issueIds: _i, ...post }) => post),
+    posts: detail.posts.map(({ subjectIds: _s, issueIds: _i, caseIds: _c, ...post }) => post),
     records: detail.records,
     timeline,
   };

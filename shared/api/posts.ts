@@ -17,6 +17,7 @@ export const postView = z.object({
   references: z.array(reference),
   subjectIds: z.array(z.number()),
   issueIds: z.array(z.number()),
+  caseIds: z.array(z.number()),
   reposts: z.number(),
   deleted: z.boolean(),
 });

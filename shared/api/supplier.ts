@@ -20,7 +20,7 @@ export const supplierCaseSummary = z.object({
 export type SupplierCaseSummary = z.infer<typeof supplierCaseSummary>;
 
 /** Evidence posts without the ids of the company's other subjects and issues. */
-export const supplierEvidencePost = postView.omit({ subjectIds: true, issueIds: true });
+export const supplierEvidencePost = postView.omit({ subjectIds: true, issueIds: true, caseIds: true });
 
 /** Only the events a supplier is meant to follow; an internal note never appears. */
 export const supplierEventTypes = ['created', 'escalated', 'status', 'responded', 'acknowledged'] as const;

@@ -2,7 +2,8 @@
  * Issue triage in the browser, end to end: an analyst finds an issue on the Issues page by a word
  * of it, splits the posts that are another problem out of it from its posts (Mentions), finds the
  * new issue in the list view, and merges it back into the first from the card's Merge form. Every
- * step is checked against the API, and a viewer sees no split controls.
+ * step is checked against the API, and a viewer sees no split controls. A responder turns a post
+ * into a case from Mentions.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
@@ -121,6 +122,27 @@ describe.skipIf(inject('browserSkipReason') !== null)('issue triage: find, split
     expect(await analyst.locator(`#issue-${first.id}`).count()).toBe(1);
     await analyst.getByTestId('issues-only').getByRole('link').click();
     await expect.poll(() => analyst.getByTestId('issues-only').count()).toBe(0);
+  });
+
+  test('a responder turns a post into a case from Mentions; the post then links to its case', async () => {
+    const admin = await (await browser.newContext()).newPage();
+    await signInPage(admin, server.url, TEST_ADMIN.EARSHOT_ADMIN_EMAIL, TEST_ADMIN.EARSHOT_ADMIN_PASSWORD);
+    await admin.goto(`${server.url}/mentions?q=${encodeURIComponent('day one')}`);
+    const post = admin.getByTestId('mentions').locator('li').filter({ hasText: 'snapped on day one' });
+    await post.getByTestId('post-open-case').click();
+    await admin.waitForURL(/\/cases\?case=\d+/);
+    const caseId = Number(new URL(admin.url()).searchParams.get('case'));
+    await expect.poll(() => admin.getByTestId('case-detail').innerText()).toContain('kestrel hinge snapped on day one');
+    const c = (await (await api(`/api/cases/${caseId}`)).json()) as { posts: Array<{ text: string }>; sla: { firstResponse: { due: string | null } } };
+    expect(c.posts.map((p) => p.text)).toEqual(['kestrel hinge snapped on day one, part HX-220, useless']);
+    expect(c.sla.firstResponse.due).not.toBeNull();
+    await admin.goto(`${server.url}/mentions?q=${encodeURIComponent('day one')}`);
+    await expect.poll(() => post.getByTestId('post-case').innerText()).toBe(`Case #${caseId}`);
+    expect(await post.getByTestId('post-open-case').count()).toBe(0);
+    // An analyst does not work cases: no button.
+    await analyst.goto(`${server.url}/mentions`);
+    await analyst.getByTestId('mentions').locator('li').first().waitFor();
+    expect(await analyst.getByTestId('post-open-case').count()).toBe(0);
   });
 
   test('a viewer reads an issue\'s posts without split controls', async () => {

@@ -92,7 +92,7 @@ describeEachDatabase('supplier accounts', (db) => {
     expect(detail.posts.map((p) => p.text)).toEqual(['bad kestrel hinge snapped again, lot 44']);
     expect(detail.timeline.map((e) => e.type)).toEqual(['created']);
     expect(r.text).not.toContain('probation');
-    expect(r.text).not.toMatch(/assignee|subjectIds|issueIds|actorId/);
+    expect(r.text).not.toMatch(/assignee|subjectIds|issueIds|caseIds|actorId|actorName/);
     // Staff still see the note: it was stored, only hidden from the supplier.
     const staff = caseDetailSchema.parse((await admin.call('GET', `/api/cases/${ids.ownCase}`)).body);
     expect(staff.timeline.map((e) => e.type)).toContain('note');

@@ -1,6 +1,6 @@
 import { type Expression, type ExpressionBuilder, type Kysely, sql, type SqlBool, type Transaction } from 'kysely';
 import { authorKey, likePattern, mayHideApostrophe, type IncidentPost, type Prefilter } from '../../analysis/incident';
-import type { MentionRow } from './mentions.repository';
+import { mentionColumns, type MentionRow } from './mentions.repository';
 import type { Database } from '../tables';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -186,11 +186,7 @@ export async function postsByIds(db: Db, ids: number[]): Promise<MentionRow[]> {
   const rows = await db
     .selectFrom('posts as p')
     .selectAll('p')
-    .select([
-      sql<number[]>`coalesce((select array_agg(ps.subject_id) from post_subjects ps where ps.post_id = p.id), '{}')`.as('subject_ids'),
-      sql<number[]>`coalesce((select array_agg(pi.issue_id) from post_issues pi where pi.post_id = p.id), '{}')`.as('issue_ids'),
-      sql<number>`(select count(*)::int from posts r where r.source = p.source and r.repost_of_native_id = p.native_id and r.kind = 'repost')`.as('repost_count'),
-    ])
+    .select(mentionColumns())
     .where(sql<SqlBool>`p.id = any(${ids}::bigint[])`)
     .execute();
   return rows as MentionRow[];

@@ -22,7 +22,19 @@ export interface MentionFilters {
 export interface MentionRow extends PostRow {
   subject_ids: number[];
   issue_ids: number[];
+  /** The cases the post is part of, so a reader sees it is already being handled. */
+  case_ids: number[];
   repost_count: number;
+}
+
+/** What a mention carries beyond its post row (MentionRow), for a query over `posts as p`. */
+export function mentionColumns() {
+  return [
+    sql<number[]>`coalesce((select array_agg(ps.subject_id) from post_subjects ps where ps.post_id = p.id), '{}')`.as('subject_ids'),
+    sql<number[]>`coalesce((select array_agg(pi.issue_id) from post_issues pi where pi.post_id = p.id), '{}')`.as('issue_ids'),
+    sql<number[]>`coalesce((select array_agg(distinct cl.case_id) from case_links cl where cl.post_id = p.id), '{}')`.as('case_ids'),
+    sql<number>`(select count(*)::int from posts r where r.source = p.source and r.repost_of_native_id = p.native_id and r.kind = 'repost')`.as('repost_count'),
+  ] as const;
 }
 
 /** Newest first, keyset-paginated on (created_at, id). Deleted posts are left out. */
@@ -30,13 +42,7 @@ export async function listMentions(db: Kysely<Database>, f: MentionFilters): Pro
   let q = db
     .selectFrom('posts as p')
     .selectAll('p')
-    .select([
-      sql<number[]>`coalesce((select array_agg(ps.subject_id) from post_subjects ps where ps.post_id = p.id), '{}')`.as('subject_ids'),
-      sql<number[]>`coalesce((select array_agg(pi.issue_id) from post_issues pi where pi.post_id = p.id), '{}')`.as('issue_ids'),
-      sql<number>`(select count(*)::int from posts r where r.source = p.source and r.repost_of_native_id = p.native_id and r.kind = 'repost')`.as(
-        'repost_count',
-      ),
-    ])
+    .select(mentionColumns())
     .where('p.deleted_at', 'is', null);
   if (f.subjectId !== undefined) {
     q = q.where((eb) => eb.exists(eb.selectFrom('post_subjects as ps').select(sql`1`.as('one')).whereRef('ps.post_id', '=', 'p.id').where('ps.subject_id', '=', f.subjectId!)));
