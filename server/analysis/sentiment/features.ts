@@ -79,6 +79,58 @@ function tokenHash(t: Token, negated: boolean): number {
   }
 }
 
+/** What the features need of one distinct word, computed once (see wordOf). */
+interface WordEntry {
+  /** Unigram hash, plain and inside a negation's scope (0 until first needed). */
+  hash: number;
+  negHash: number;
+  /** Masked indices of the character 3-5-grams, in emission order (empty when the word is too long). */
+  grams: number[];
+  extra: readonly [number, number, number] | undefined;
+}
+
+/**
+ * Words repeat across posts, so each distinct one is hashed once per lexicon and hashed space.
+ * The size cap keeps memory bounded on a hostile stream of distinct words: the cache starts over.
+ */
+const MAX_WORDS = 50_000;
+let words = new Map<string, WordEntry>();
+let wordsFor: { extra: ExtraLexicon | null; bits: number } = { extra: null, bits: -1 };
+
+function wordOf(norm: string, extra: ExtraLexicon, bits: number): WordEntry {
+  if (wordsFor.extra !== extra || wordsFor.bits !== bits) {
+    words = new Map();
+    wordsFor = { extra, bits };
+  }
+  let e = words.get(norm);
+  if (e === undefined) {
+    if (words.size >= MAX_WORDS) words.clear();
+    e = { hash: fnv(norm, SEED_WORD), negHash: 0, grams: charGrams(norm, (1 << bits) - 1), extra: extra.get(norm) };
+    words.set(norm, e);
+  }
+  return e;
+}
+
+/** Character 3-5-grams of "<word>": spelling variants and unseen inflections share them. */
+function charGrams(w: string, mask: number): number[] {
+  const out: number[] = [];
+  const len = w.length + 2;
+  if (len > 30) return out;
+  CODES[0] = 60;
+  for (let k = 0; k < w.length; k++) CODES[k + 1] = w.charCodeAt(k);
+  CODES[len - 1] = 62;
+  for (let a = 0; a + 3 <= len; a++) {
+    let hc = Math.imul(SEED_CHAR ^ CODES[a]!, 0x01000193);
+    hc = Math.imul(hc ^ CODES[a + 1]!, 0x01000193);
+    const end = a + 5 < len ? a + 5 : len;
+    for (let b = a + 2; b < end; b++) {
+      hc = Math.imul(hc ^ CODES[b]!, 0x01000193);
+      out.push((hc ^ (hc >>> 15)) & mask);
+    }
+  }
+  return out;
+}
+
 /**
  * Fills `buf` with the features of one post. `bits`: log2 of the hashed space; dense features
  * take the indices just after it.
@@ -108,19 +160,25 @@ export function extractFeatures(tokens: Token[], rules: RulesResult, extra: Extr
     } else if (t.negation) {
       negateLeft = NEG_SCOPE;
     }
-    const negated = negateLeft > 0 && !t.negation && isWord(t);
-    const h = tokenHash(t, negated);
+    const word = isWord(t);
+    const negated = negateLeft > 0 && !t.negation && word;
+    let h: number;
+    let w: WordEntry | undefined;
+    if (word || t.kind === 'emoji' || t.kind === 'emoticon' || t.kind === 'punct') {
+      w = wordOf(t.norm, extra, bits);
+      h = negated ? (w.negHash ||= fnv(t.norm, SEED_NEG)) : w.hash;
+    } else h = tokenHash(t, negated);
     buf.tokenFeature[i] = n;
     idx[n] = h & mask;
     val[n++] = 1;
     idx[n] = mix(prev, h) & mask;
     val[n++] = 1;
     prev = h;
-    if (isWord(t)) {
+    if (word) {
       if (negated) negateLeft--;
       if (t.caps) caps++;
       if (t.elongated) elongations++;
-      const e = extra.get(t.norm);
+      const e = w!.extra;
       if (e) {
         const s = negated ? -e[0] : e[0];
         if (s > 0) sentiPos += s;
@@ -130,20 +188,20 @@ export function extractFeatures(tokens: Token[], rules: RulesResult, extra: Extr
         if (v > 0) vaderPos += v;
         else vaderNeg -= v;
       }
-      // Character 3-5-grams of "<word>": spelling variants and unseen inflections share them.
-      const w = t.norm;
-      const len = w.length + 2;
-      if (len <= 30) {
-        CODES[0] = 60;
-        for (let k = 0; k < w.length; k++) CODES[k + 1] = w.charCodeAt(k);
-        CODES[len - 1] = 62;
-        for (let a = 0; a + 3 <= len && n + 3 < limit; a++) {
-          let hc = Math.imul(SEED_CHAR ^ CODES[a]!, 0x01000193);
-          hc = Math.imul(hc ^ CODES[a + 1]!, 0x01000193);
+      const grams = w!.grams;
+      if (n + grams.length + 3 < limit) {
+        for (let g = 0; g < grams.length; g++) {
+          idx[n] = grams[g]!;
+          val[n++] = 0.5;
+        }
+      } else {
+        // Near the buffer's cap: a start position's grams go in only while three more still fit.
+        const len = t.norm.length + 2;
+        let g = 0;
+        for (let a = 0; a + 3 <= len && n + 3 < limit && g < grams.length; a++) {
           const end = a + 5 < len ? a + 5 : len;
           for (let b = a + 2; b < end; b++) {
-            hc = Math.imul(hc ^ CODES[b]!, 0x01000193);
-            idx[n] = (hc ^ (hc >>> 15)) & mask;
+            idx[n] = grams[g++]!;
             val[n++] = 0.5;
           }
         }
@@ -151,7 +209,7 @@ export function extractFeatures(tokens: Token[], rules: RulesResult, extra: Extr
     } else if (t.kind === 'url') links++;
     else if (t.kind === 'emoticon') {
       // VADER's lexicon knows hundreds of emoticons the rules do not.
-      const e = extra.get(t.norm);
+      const e = w!.extra;
       if (e) {
         if (e[2] > 0) vaderPos += e[2];
         else vaderNeg -= e[2];
