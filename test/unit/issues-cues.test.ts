@@ -48,3 +48,22 @@ test.each([['paid my invoice through the portal, painless'], ['anyone else using
     expect(conceptsIn(normalizeText(text)).filter((c) => !['invoice', 'charge', 'service', 'part', 'account', 'item', 'support'].includes(c))).toEqual([]);
   },
 );
+
+test.each([
+  ['a letter swapped', 'my parcel was never recieved', 'late'],
+  ['a letter missing', 'forgot my pasword again', 'login'],
+  ['a letter doubled', 'the app keeps crashhing on start', 'outage'],
+])('a long word one typo away from a cue word reads as it (%s)', (_name, text, problem) => {
+  expect(conceptsIn(normalizeText(text))[0]).toBe(problem);
+});
+
+test('short words and words the cues know are not read as typos', () => {
+  // "plate" is one letter from "plane", but five letters is too short to guess.
+  expect(score({ flight: [[3, 'plane']] }, 'the plate arrived')).toEqual({});
+  // "crashed" is known as itself (a stem of `crash`), not bent into some other cue word.
+  expect(score({ outage: [[3, 'crash']], other: [[3, 'crushed']] }, 'it crashed')).toEqual({ outage: 3 });
+});
+
+test('a typo close to two cue words is left alone', () => {
+  expect(score({ a: [[3, 'charger']], b: [[3, 'charter']] }, 'the chargter broke')).toEqual({});
+});

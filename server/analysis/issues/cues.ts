@@ -15,6 +15,15 @@ const NEGATIONS = new Set(
   'not never no nt cannot nothing nobody none neither nor dont doesnt didnt isnt wasnt wont cant havent hasnt hadnt couldnt wouldnt shouldnt arent werent aint nope without'.split(' '),
 );
 
+/** Shortest word (stem) read as a typo of a cue word: shorter words are too often other words. */
+const TYPO_MIN_LENGTH = 6;
+
+function deletions(w: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < w.length; i++) out.push(w.slice(0, i) + w.slice(i + 1));
+  return out;
+}
+
 type Part = { kind: 'stem'; value: string } | { kind: 'prefix'; value: string } | { kind: 'exact'; value: string } | { kind: 'neg' };
 
 interface Cue {
@@ -94,12 +103,18 @@ export class CueSet {
   /** Cues starting with `!`, by what their second part needs (a stem, or `*` and three letters). */
   private readonly byNeg = new Map<string, Cue[]>();
 
+  /** Every stem and prefix the cues use, and the same with one letter deleted -> those keys (for typos). */
+  private readonly known = new Set<string>();
+  private readonly knownPrefixes = new Map<string, string[]>();
+  private readonly oneDelete = new Map<string, string[]>();
+
   constructor(families: Record<string, Array<[number, string]>>) {
     for (const [family, lists] of Object.entries(families)) {
       for (const [weight, alternatives] of lists) {
         for (const alt of alternatives.split('|')) {
           if (alt.trim() === '') continue;
           const cue = parseCue(family, weight, alt);
+          for (const part of cue.parts) if (part.kind === 'stem' || part.kind === 'prefix') this.learn(part);
           const first = cue.parts[0] as Part;
           if (first.kind === 'neg') {
             const next = cue.parts[1];
@@ -122,7 +137,37 @@ export class CueSet {
     }
   }
 
-  score(ts: Token[]): Map<string, number> {
+  private learn(part: { kind: 'stem' | 'prefix'; value: string }): void {
+    const key = part.value;
+    if (part.kind === 'prefix') this.knownPrefixes.set(key.slice(0, 3), [...new Set([...(this.knownPrefixes.get(key.slice(0, 3)) ?? []), key])]);
+    if (this.known.has(key)) return;
+    this.known.add(key);
+    if (key.length < TYPO_MIN_LENGTH - 1) return;
+    for (const d of deletions(key)) this.oneDelete.set(d, [...new Set([...(this.oneDelete.get(d) ?? []), key])]);
+  }
+
+  private isKnown(t: Token): boolean {
+    return this.known.has(t.stem) || (this.knownPrefixes.get(t.word.slice(0, 3)) ?? []).some((p) => t.word.startsWith(p));
+  }
+
+  /**
+   * A long word the cues do not know, one edit (a letter missing, extra, wrong or two swapped)
+   * from exactly one word they do, read as that word: "recieved", "pasword", "cancelld".
+   */
+  private corrected(t: Token): Token {
+    if (t.neg || t.stem.length < TYPO_MIN_LENGTH || /\d/.test(t.word) || this.isKnown(t)) return t;
+    const found = new Set<string>();
+    for (const v of [t.stem, ...deletions(t.stem)]) {
+      if (this.known.has(v) && v !== t.stem && v.length >= TYPO_MIN_LENGTH - 1) found.add(v);
+      for (const k of this.oneDelete.get(v) ?? []) found.add(k);
+    }
+    if (found.size !== 1) return t;
+    const k = [...found][0] as string;
+    return { word: k, stem: k, neg: false };
+  }
+
+  score(input: Token[]): Map<string, number> {
+    const ts = input.map((t) => this.corrected(t));
     const found = new Map<Cue, number>();
     for (let i = 0; i < ts.length; i++) {
       const t = ts[i] as Token;
