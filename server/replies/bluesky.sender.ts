@@ -7,8 +7,13 @@
  * made when the send was claimed, so the post's address is known before the call. Reconciling is
  * then exact: getRecord of that rkey says posted or absent; and a second createRecord with the
  * same rkey cannot make a second post.
+ *
+ * Links, @mentions and #tags go out as facets (see analysis/replies/facets.ts); a mention's handle
+ * is resolved to its DID with com.atproto.identity.resolveHandle, and one that does not resolve
+ * stays plain text rather than stopping the reply.
  */
 import type { Network } from '../analysis/replies/count';
+import { findFacets } from '../analysis/replies/facets';
 import { fetchJson, httpFailure, SendError, type OutgoingReply, type Posted, type Reconciled, type ReplySender } from './sender';
 
 const S32 = '234567abcdefghijklmnopqrstuvwxyz';
@@ -100,7 +105,8 @@ export class BlueskySender implements ReplySender {
     const parentRef = { uri: p.uri, cid: p.cid };
     // A reply to a reply keeps the thread's root; a reply to a top-level post roots at it.
     const root = p.value?.reply?.root ?? parentRef;
-    const record = { $type: POST, text: reply.text, createdAt: reply.startedAt.toISOString(), langs: ['en'], reply: { root, parent: parentRef } };
+    const facets = await this.facets(reply.text);
+    const record = { $type: POST, text: reply.text, createdAt: reply.startedAt.toISOString(), langs: ['en'], reply: { root, parent: parentRef }, ...(facets.length ? { facets } : {}) };
     const res = await this.xrpc('POST', 'com.atproto.repo.createRecord', { repo: session.did, collection: POST, rkey: reply.idempotencyKey, record }, true);
     if (res.status === 200) {
       const b = res.body as { uri: string };
@@ -112,6 +118,34 @@ export class BlueskySender implements ReplySender {
       if (again.state === 'posted') return again.posted;
     }
     throw httpFailure('Bluesky', res.status, res.body, res.headers);
+  }
+
+  /** The text's links, mentions (those whose handle resolves) and tags, as app.bsky.richtext.facet. */
+  private async facets(text: string): Promise<Array<{ index: { byteStart: number; byteEnd: number }; features: Array<Record<string, string>> }>> {
+    const out = [];
+    const dids = new Map<string, string | null>();
+    for (const f of findFacets(text)) {
+      let feature: Record<string, string> | null = null;
+      if (f.kind === 'link') feature = { $type: 'app.bsky.richtext.facet#link', uri: f.uri };
+      else if (f.kind === 'tag') feature = { $type: 'app.bsky.richtext.facet#tag', tag: f.tag };
+      else {
+        if (!dids.has(f.handle)) dids.set(f.handle, await this.resolveHandle(f.handle));
+        const did = dids.get(f.handle);
+        if (did) feature = { $type: 'app.bsky.richtext.facet#mention', did };
+      }
+      if (feature) out.push({ index: { byteStart: f.byteStart, byteEnd: f.byteEnd }, features: [feature] });
+    }
+    return out;
+  }
+
+  private async resolveHandle(handle: string): Promise<string | null> {
+    try {
+      const res = await this.xrpc('GET', 'com.atproto.identity.resolveHandle', { handle }, true);
+      const did = (res.body as { did?: unknown } | null)?.did;
+      return res.status === 200 && typeof did === 'string' && did.startsWith('did:') ? did : null;
+    } catch {
+      return null;
+    }
   }
 
   async reconcile(reply: OutgoingReply): Promise<Reconciled> {

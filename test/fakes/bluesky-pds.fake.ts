@@ -3,7 +3,9 @@
  * com.atproto.server.createSession (identifier + app password → did, handle, accessJwt),
  * com.atproto.repo.getRecord (400 RecordNotFound when absent), com.atproto.repo.createRecord
  * (client-chosen rkey, refused when taken; app.bsky.feed.post checked: 300 graphemes, reply refs
- * with uri and cid). Errors are XRPC's `{error, message}`. Tests steer it: fail the next requests,
+ * with uri and cid; facets must lie inside the text's UTF-8 bytes and name a feature), and
+ * com.atproto.identity.resolveHandle (handles registered with `addHandle`, and the account's own).
+ * Errors are XRPC's `{error, message}`. Tests steer it: fail the next requests,
  * expire the token, or store a record and then drop the connection before answering (the post
  * landed, the answer was lost).
  */
@@ -11,7 +13,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-export type PdsRoute = 'createSession' | 'getRecord' | 'createRecord';
+export type PdsRoute = 'createSession' | 'getRecord' | 'createRecord' | 'resolveHandle';
 
 export interface PdsFailure {
   status: number;
@@ -38,6 +40,8 @@ export interface FakePds {
   readonly created: StoredRecord[];
   /** Adds a post by someone else (the one replied to); returns its record. */
   addPost(author: string, text: string, reply?: { root: { uri: string; cid: string }; parent: { uri: string; cid: string } }): StoredRecord;
+  /** Makes `handle` resolve to `did`. */
+  addHandle(handle: string, did: string): void;
   failNext(route: PdsRoute, failure: PdsFailure, times?: number): void;
   /** The next authenticated request answers 400 ExpiredToken (once). */
   expireToken(): void;
@@ -55,7 +59,8 @@ export async function startFakePds(options: { handle?: string; password?: string
   const records = new Map<string, StoredRecord>();
   const created: StoredRecord[] = [];
   const failures = new Map<PdsRoute, Array<PdsFailure>>();
-  const counts: Record<PdsRoute, number> = { createSession: 0, getRecord: 0, createRecord: 0 };
+  const counts: Record<PdsRoute, number> = { createSession: 0, getRecord: 0, createRecord: 0, resolveHandle: 0 };
+  const handles = new Map<string, string>([[account.handle, account.did]]);
   const tokens = new Set<string>();
   let expireNext = false;
   let rkeySeq = 0;
@@ -75,12 +80,13 @@ export async function startFakePds(options: { handle?: string; password?: string
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://fake');
     const nsid = url.pathname.replace(/^\/xrpc\//, '');
-    const route = (['createSession', 'getRecord', 'createRecord'] as const).find((r) => nsid === (r === 'createSession' ? 'com.atproto.server.createSession' : `com.atproto.repo.${r}`));
+    const nsids: Record<PdsRoute, string> = { createSession: 'com.atproto.server.createSession', getRecord: 'com.atproto.repo.getRecord', createRecord: 'com.atproto.repo.createRecord', resolveHandle: 'com.atproto.identity.resolveHandle' };
+    const route = (Object.keys(nsids) as PdsRoute[]).find((r) => nsids[r] === nsid);
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     if (!route) return xrpcError(res, 501, 'MethodNotImplemented', `Method Not Implemented: ${nsid}`);
     counts[route]++;
-    const expectMethod = route === 'getRecord' ? 'GET' : 'POST';
+    const expectMethod = route === 'getRecord' || route === 'resolveHandle' ? 'GET' : 'POST';
     if (req.method !== expectMethod) return xrpcError(res, 400, 'InvalidRequest', `Incorrect HTTP method (${req.method}) expected ${expectMethod}`);
     let body: Record<string, unknown> = {};
     if (expectMethod === 'POST') {
@@ -94,6 +100,11 @@ export async function startFakePds(options: { handle?: string; password?: string
     const failure = failures.get(route)?.shift();
     if (failure?.drop) return req.socket.destroy();
     if (failure && !failure.dropAfterCommit) return send(res, failure.status, failure.body ?? { error: 'InternalServerError', message: 'Internal Server Error' }, failure.headers);
+
+    if (route === 'resolveHandle') {
+      const did = handles.get((url.searchParams.get('handle') ?? '').toLowerCase());
+      return did ? send(res, 200, { did }) : xrpcError(res, 400, 'InvalidRequest', 'Unable to resolve handle');
+    }
 
     if (route === 'createSession') {
       if (body.identifier !== account.handle && body.identifier !== account.did) return xrpcError(res, 401, 'AuthenticationRequired', 'Invalid identifier or password');
@@ -132,6 +143,17 @@ export async function startFakePds(options: { handle?: string; password?: string
     if (Buffer.byteLength(record.text) > 3000) return xrpcError(res, 400, 'InvalidRequest', 'Invalid app.bsky.feed.post record: Record/text must not be longer than 3000 characters');
     const reply = record.reply as { root?: { uri?: string; cid?: string }; parent?: { uri?: string; cid?: string } } | undefined;
     if (reply && (!reply.root?.uri || !reply.root.cid || !reply.parent?.uri || !reply.parent.cid)) return xrpcError(res, 400, 'InvalidRequest', 'Invalid app.bsky.feed.post record: Record/reply must have the properties "root" and "parent" with uri and cid');
+    const textBytes = Buffer.byteLength(record.text);
+    const facets = (record.facets ?? []) as Array<{ index?: { byteStart?: unknown; byteEnd?: unknown }; features?: Array<{ $type?: unknown; did?: unknown; uri?: unknown; tag?: unknown }> }>;
+    for (const f of facets) {
+      const { byteStart, byteEnd } = f.index ?? {};
+      if (typeof byteStart !== 'number' || typeof byteEnd !== 'number' || byteStart < 0 || byteEnd > textBytes || byteStart >= byteEnd) return xrpcError(res, 400, 'InvalidRequest', 'Invalid app.bsky.feed.post record: facet index out of the text');
+      const ok = (f.features ?? []).length > 0 && (f.features ?? []).every((x) =>
+        x.$type === 'app.bsky.richtext.facet#mention' ? typeof x.did === 'string' && x.did.startsWith('did:') :
+        x.$type === 'app.bsky.richtext.facet#link' ? typeof x.uri === 'string' && URL.canParse(x.uri) :
+        x.$type === 'app.bsky.richtext.facet#tag' ? typeof x.tag === 'string' && x.tag.length > 0 && x.tag.length <= 640 : false);
+      if (!ok) return xrpcError(res, 400, 'InvalidRequest', 'Invalid app.bsky.feed.post record: facet features must be a mention, link or tag');
+    }
     if (rkey !== undefined && !TID.test(rkey)) return xrpcError(res, 400, 'InvalidRequest', 'Invalid record key: must be a TID');
     const key = rkey ?? `3kfake${String(++rkeySeq).padStart(7, '2')}`;
     if (records.has(`at://${account.did}/${collection}/${key}`)) return xrpcError(res, 400, 'InvalidRequest', `Record already exists: at://${account.did}/${collection}/${key}`);
@@ -159,6 +181,9 @@ export async function startFakePds(options: { handle?: string; password?: string
     addPost(author, text, reply) {
       const value = { $type: 'app.bsky.feed.post', text, createdAt: new Date().toISOString(), ...(reply ? { reply } : {}) };
       return store(author, 'app.bsky.feed.post', `3kparent${String(++postSeq).padStart(5, '2')}`, value);
+    },
+    addHandle(h, did) {
+      handles.set(h.toLowerCase(), did);
     },
     failNext(route, failure, times = 1) {
       const list = failures.get(route) ?? [];

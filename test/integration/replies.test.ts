@@ -287,6 +287,22 @@ describeEachDatabase('replies', (db) => {
     await ok(as.admin, 'PUT', '/replies/rules', { always: false, priorities: ['high', 'urgent'], openAlert: true });
   });
 
+  test('links, mentions and tags go out as facets, so they are live on Bluesky; a handle that does not resolve stays text', async () => {
+    pds.addHandle('bob.bsky.social', 'did:plc:customerbob');
+    const c = await newCase(question);
+    const text = 'Hi @bob.bsky.social 🙂 yes! Rates: https://acme.example/shipping/norway. #AcmeHelp cc @nobody.example.com';
+    const d = await draft(c.id, text);
+    expect(replyView.parse(await ok(as.responder, 'POST', `/replies/${d.id}/send`)).status).toBe('sent');
+    const record = pds.created.at(-1)!.value as { text: string; facets: Array<{ index: { byteStart: number; byteEnd: number }; features: Array<Record<string, string>> }> };
+    const covered = (f: { index: { byteStart: number; byteEnd: number } }) => Buffer.from(record.text).subarray(f.index.byteStart, f.index.byteEnd).toString('utf8');
+    expect(record.facets.map((f) => [covered(f), f.features])).toEqual([
+      ['@bob.bsky.social', [{ $type: 'app.bsky.richtext.facet#mention', did: 'did:plc:customerbob' }]],
+      ['https://acme.example/shipping/norway', [{ $type: 'app.bsky.richtext.facet#link', uri: 'https://acme.example/shipping/norway' }]],
+      ['#AcmeHelp', [{ $type: 'app.bsky.richtext.facet#tag', tag: 'AcmeHelp' }]],
+    ]);
+    expect(pds.count('resolveHandle')).toBeGreaterThanOrEqual(2);
+  });
+
   test('bad input: an unknown template variable, a reply over the limit, no account for the network', async () => {
     const c = await newCase(complaint);
     const unknown = await as.responder.call('POST', '/api/replies/preview', { caseId: c.id, template: 'Hi {customer_name}' });
