@@ -3,9 +3,13 @@
  * emoticons, elongations ("sooo"), ALL-CAPS emphasis, contractions and negations, and reference
  * numbers ("#48213", "INV-2026-0193", "PN 88-1234") kept as single tokens.
  *
- * One regular expression scans the text once; a token is one small object and its `norm` is the
- * only string made for it (lower-casing is skipped when the word is already lower case).
+ * The text is read once: by hand where it is ASCII (token-scan.ts, which gives exactly the regular
+ * expression's tokens), by the regular expression below elsewhere. A token is one small object;
+ * what a word's spelling says (its norm, caps, elongation, negation) is worked out once per
+ * distinct spelling and cached.
  */
+import { CASHTAG, code, EMOJI, HASHTAG, MENTION, NONE, REF, scanAt, scanned, UNSURE, URL, WORD } from './token-scan';
+
 export type TokenKind = 'word' | 'url' | 'mention' | 'hashtag' | 'cashtag' | 'emoji' | 'emoticon' | 'number' | 'ref' | 'punct';
 
 export interface Token {
@@ -61,34 +65,80 @@ export function isNegator(norm: string): boolean {
   return NEGATORS.has(norm) || (norm.length > 3 && norm.charCodeAt(norm.length - 2) === 39 && norm.endsWith("n't"));
 }
 
+/** The pattern from one position, for where the text is not ASCII (token-scan.ts reads the rest). */
+const STICKY = new RegExp(PATTERN.source, 'uy');
+// Called directly rather than looked up on the text, for the reason given in token-scan.ts.
+const slice = String.prototype.slice;
+
 /** @example tokenize('SOOO late!! @acme #NeverAgain').map(t => t.norm) // ['soo', 'late', '!!', '@acme', 'never', 'again'] */
 export function tokenize(text: string): Token[] {
+  return read(text, true);
+}
+
+/** The same tokens by the regular expression alone: the reference the hand-written scan is tested against. */
+export function tokenizeByPattern(text: string): Token[] {
+  return read(text, false);
+}
+
+function read(text: string, byHand: boolean): Token[] {
   const out: Token[] = [];
-  PATTERN.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = PATTERN.exec(text)) !== null) {
-    const raw = m[0];
-    const at = m.index;
-    if (m[8] !== undefined) out.push(word(raw, 'word', at));
-    else if (m[10] !== undefined) out.push(plain('punct', raw, at));
-    else if (m[1] !== undefined) out.push(plain('url', 'URL', at));
-    else if (m[2] !== undefined) out.push(plain('mention', raw.toLowerCase(), at));
-    else if (m[3] !== undefined) out.push(plain('ref', raw.toUpperCase().replace(/\s+/g, ' '), at));
-    else if (m[4] !== undefined) {
-      // #NeverAgain also carries the words "never again".
-      const body = raw.slice(1);
-      const parts = body.match(CAMEL) ?? [body];
-      for (const part of parts) out.push(word(part, 'hashtag', at));
-    } else if (m[5] !== undefined) out.push(plain('cashtag', raw.toLowerCase(), at));
-    else if (m[6] !== undefined) out.push(plain('emoticon', raw, at));
-    else if (m[7] !== undefined) out.push(plain('emoji', raw.length > 2 ? raw.replace(EMOJI_MODIFIERS, '') : raw.replace('\ufe0f', ''), at));
-    else if (m[9] !== undefined) out.push(plain('number', raw, at));
+  const len = text.length;
+  let i = 0;
+  while (i < len) {
+    const c = code(text, i);
+    if (c === 32) {
+      i++;
+      continue;
+    }
+    let end = c < 128 && byHand ? scanAt(text, i, c) : UNSURE;
+    let group = scanned.group;
+    if (end === UNSURE) {
+      STICKY.lastIndex = i;
+      const m = STICKY.exec(text);
+      if (m === null) end = NONE;
+      else {
+        end = STICKY.lastIndex;
+        for (group = 1; m[group] === undefined; group++);
+      }
+    }
+    if (end === NONE) {
+      // On to the next character; a surrogate pair is one (the pattern reads code points).
+      i += c >= 0xd800 && c <= 0xdbff && (code(text, i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+      continue;
+    }
+    const raw: string = slice.call(text, i, end);
+    if (group === WORD) out.push(word(raw, 'word', i));
+    else if (group === HASHTAG) hashtag(out, raw, i);
+    else out.push({ kind: KINDS[group]!, norm: plainNorm(group, raw), caps: false, elongated: false, negation: false, start: i });
+    i = end;
   }
   return out;
 }
 
-function plain(kind: TokenKind, norm: string, start: number): Token {
-  return { kind, norm, caps: false, elongated: false, negation: false, start };
+/** Token kinds by group of the pattern. */
+const KINDS: TokenKind[] = ['punct', 'url', 'mention', 'ref', 'hashtag', 'cashtag', 'emoticon', 'emoji', 'word', 'number', 'punct'];
+
+function plainNorm(group: number, raw: string): string {
+  switch (group) {
+    case URL:
+      return 'URL';
+    case MENTION:
+    case CASHTAG:
+      return raw.toLowerCase();
+    case REF:
+      return raw.toUpperCase().replace(/\s+/g, ' ');
+    case EMOJI:
+      return raw.length > 2 ? raw.replace(EMOJI_MODIFIERS, '') : raw.replace('\ufe0f', '');
+    default:
+      return raw;
+  }
+}
+
+/** #NeverAgain also carries the words "never again". */
+function hashtag(out: Token[], raw: string, at: number): void {
+  const body = raw.slice(1);
+  const parts = body.match(CAMEL) ?? [body];
+  for (const part of parts) out.push(word(part, 'hashtag', at));
 }
 
 /** A letter written three times in a row ("sooo"); a loop, cheaper than a regex per word. */
@@ -100,7 +150,29 @@ function hasTriple(s: string): boolean {
   return false;
 }
 
+/** What a word's spelling says, the same wherever it is written: computed once per distinct spelling. */
+interface Shape {
+  norm: string;
+  caps: boolean;
+  elongated: boolean;
+  negation: boolean;
+}
+
+/** Words repeat across posts; the size cap keeps memory bounded on a hostile stream of distinct words. */
+const MAX_SHAPES = 50_000;
+const SHAPES = new Map<string, Shape>();
+
 function word(raw: string, kind: TokenKind, start: number): Token {
+  let s = SHAPES.get(raw);
+  if (s === undefined) {
+    if (SHAPES.size >= MAX_SHAPES) SHAPES.clear();
+    s = shape(raw);
+    SHAPES.set(raw, s);
+  }
+  return { kind, norm: s.norm, caps: s.caps, elongated: s.elongated, negation: s.negation, start };
+}
+
+function shape(raw: string): Shape {
   let norm = raw;
   let caps = false;
   if (NOT_LOWER.test(raw)) {
@@ -113,5 +185,5 @@ function word(raw: string, kind: TokenKind, start: number): Token {
     norm = norm.replace(SQUEEZE, '$1$1');
     elongated = true;
   }
-  return { kind, norm, caps, elongated, negation: isNegator(norm), start };
+  return { norm, caps, elongated, negation: isNegator(norm) };
 }
