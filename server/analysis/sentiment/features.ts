@@ -25,7 +25,6 @@ export interface FeatureBuffer {
 }
 
 const CAPACITY = 8192;
-const DENSE_VALUES = new Float64Array(DENSE.length);
 const CODES = new Int32Array(32);
 
 export function createBuffer(): FeatureBuffer {
@@ -150,6 +149,7 @@ export function extractFeatures(tokens: Token[], rules: RulesResult, extra: Extr
   let links = 0;
   let caps = 0;
   let elongations = 0;
+  let halves = 0;
   if (buf.tokenFeature.length < tokens.length) buf.tokenFeature = new Int32Array(tokens.length * 2);
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
@@ -190,6 +190,7 @@ export function extractFeatures(tokens: Token[], rules: RulesResult, extra: Extr
       }
       const grams = w!.grams;
       if (n + grams.length + 3 < limit) {
+        halves += grams.length;
         for (let g = 0; g < grams.length; g++) {
           idx[n] = grams[g]!;
           val[n++] = 0.5;
@@ -203,6 +204,7 @@ export function extractFeatures(tokens: Token[], rules: RulesResult, extra: Extr
           for (let b = a + 2; b < end; b++) {
             idx[n] = grams[g++]!;
             val[n++] = 0.5;
+            halves++;
           }
         }
       }
@@ -218,14 +220,13 @@ export function extractFeatures(tokens: Token[], rules: RulesResult, extra: Extr
   }
   idx[n] = mix(prev, SEED_KIND + 9) & mask;
   val[n++] = 1;
-  // Unit length for the hashed part, so long posts do not shout.
-  let norm = 0;
-  for (let k = 0; k < n; k++) norm += val[k]! * val[k]!;
+  // Unit length for the hashed part, so long posts do not shout. Every value is 1 or a gram's 0.5,
+  // so the sum of squares is a count (exactly what adding them up gave).
+  const norm = n - halves + 0.25 * halves;
   const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
   for (let k = 0; k < n; k++) val[k] = val[k]! * inv;
   const d = 1 << bits;
-  const dense = DENSE_VALUES;
-  dense.set([
+  const dense = [
     rules.compound,
     rules.positive / (rules.positive + 3),
     -rules.negative / (-rules.negative + 3),
@@ -243,7 +244,7 @@ export function extractFeatures(tokens: Token[], rules: RulesResult, extra: Extr
     Math.min(1, elongations / 2),
     vaderPos / (vaderPos + 1),
     vaderNeg / (vaderNeg + 1),
-  ]);
+  ];
   for (let k = 0; k < dense.length; k++) {
     idx[n] = d + k;
     val[n++] = dense[k]!;
