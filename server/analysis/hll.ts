@@ -27,14 +27,22 @@ export function emptySketch(): Uint8Array {
   return new Uint8Array(HLL_REGISTERS);
 }
 
+/**
+ * The register a key falls in and the rank it offers there (leading zeros of the rest of the hash,
+ * plus one). A sketch holds, per register, the highest rank offered.
+ * @example hllPosition('author-1') // { register: 3077, rank: 4 }
+ */
+export function hllPosition(key: string): { register: number; rank: number } {
+  const h = hash32(key);
+  const rest = (h << P) >>> 0;
+  return { register: h >>> (32 - P), rank: Math.min(rest === 0 ? 32 - P + 1 : Math.clz32(rest) + 1, 32 - P + 1) };
+}
+
 /** Adds a key; returns true when the sketch changed. */
 export function addToSketch(sketch: Uint8Array, key: string): boolean {
-  const h = hash32(key);
-  const index = h >>> (32 - P);
-  const rest = (h << P) >>> 0;
-  const rank = Math.min(rest === 0 ? 32 - P + 1 : Math.clz32(rest) + 1, 32 - P + 1);
-  if (rank > sketch[index]!) {
-    sketch[index] = rank;
+  const { register, rank } = hllPosition(key);
+  if (rank > sketch[register]!) {
+    sketch[register] = rank;
     return true;
   }
   return false;

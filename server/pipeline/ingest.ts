@@ -5,10 +5,10 @@
  * a crash after it leaves the new cursor. Inserts are idempotent on (source, native_id).
  */
 import type { Kysely } from 'kysely';
-import { rollupChanges, type RollupInput } from '../analysis/rollups';
-import { markPostsDeleted, storePosts } from '../db/repositories/posts.repository';
+import { rollupDeltas } from '../analysis/rollups';
+import { encodeBatch, storeBatch, type EncodedBatch } from '../db/repositories/ingest.repository';
+import { markPostsDeleted } from '../db/repositories/posts.repository';
 import { applyRollupDeltas } from '../db/repositories/rollups.repository';
-import { saveCursor } from '../db/repositories/sources.repository';
 import type { Database } from '../db/tables';
 import type { SourceBatch } from '../sources/source';
 import { analyzePosts, analyzePostsYielding, type AnalyzedPost, type PostAnalyzer } from './analyzer';
@@ -62,6 +62,8 @@ export interface PreparedBatch {
   unique: number;
   /** Analysed posts of the batch (matched ones only for a `matchedOnly` source). */
   analyzed: AnalyzedPost[];
+  /** The analysed posts as the write sends them. */
+  encoded: EncodedBatch;
   unmatched: number;
 }
 
@@ -79,28 +81,35 @@ export async function prepareBatchYielding(analyzer: PostAnalyzer, source: { mat
 function prepared(source: { matchedOnly?: boolean }, batch: SourceBatch, unique: number, all: AnalyzedPost[]): PreparedBatch {
   // A broad source (a news feed) brings much that is about none of the subjects: not stored.
   const analyzed = source.matchedOnly ? all.filter((a) => a.subjectIds.length > 0) : all;
-  return { batch, unique, analyzed, unmatched: all.length - analyzed.length };
+  return { batch, unique, analyzed, encoded: encodeBatch(analyzed), unmatched: all.length - analyzed.length };
 }
 
-/** Writes one prepared batch (at most MAX_BATCH posts) with its cursor in ONE transaction. */
+/**
+ * Writes one prepared batch (at most MAX_BATCH posts) with its cursor in ONE transaction: the posts,
+ * their links, rollups and cursor are one statement; deletions, when the batch has any, follow in
+ * the same transaction and take their posts' counts back out.
+ */
 export async function storePrepared(db: Kysely<Database>, source: { id: string; kind: string }, prepared: PreparedBatch, now: Date): Promise<IngestResult> {
   const { batch, analyzed } = prepared;
   if (analyzed.length > MAX_BATCH) throw new Error(`a prepared batch holds at most ${MAX_BATCH} posts`);
+  const deletes = batch.deletes ?? [];
+  const write = async (trx: Kysely<Database>) => {
+    const inserted = await storeBatch(trx, source, prepared.encoded, batch.cursor);
+    if (deletes.length === 0) return { inserted, deleted: [] };
+    const deleted = await markPostsDeleted(trx, source.id, deletes, now);
+    await applyRollupDeltas(trx, rollupDeltas(deleted, -1));
+    return { inserted, deleted };
+  };
+  // One statement is a transaction of its own; only deletions need one around two.
+  const { inserted, deleted } = deletes.length === 0 ? await write(db) : await db.transaction().execute(write);
   const byNativeId = new Map(analyzed.map((a) => [a.post.nativeId, a]));
-  return db.transaction().execute(async (trx) => {
-    const inserted = await storePosts(trx, source.id, analyzed);
-    const stored = inserted.map((row) => ({ id: row.id, analyzed: byNativeId.get(row.nativeId)! }));
-    const deleted = await markPostsDeleted(trx, source.id, batch.deletes ?? [], now);
-    // One delta per (subject, hour) even when the batch adds and deletes posts in the same hour.
-    await applyRollupDeltas(trx, rollupChanges(stored.map((s) => toRollupInput(s.analyzed)), deleted));
-    await saveCursor(trx, source.id, source.kind, batch.cursor, stored.length);
-    return {
-      stored,
-      duplicates: analyzed.length - stored.length + (batch.posts.length - prepared.unique),
-      deleted: deleted.length,
-      unmatched: prepared.unmatched,
-    };
-  });
+  const stored = inserted.map((row) => ({ id: row.id, analyzed: byNativeId.get(row.nativeId)! }));
+  return {
+    stored,
+    duplicates: analyzed.length - stored.length + (batch.posts.length - prepared.unique),
+    deleted: deleted.length,
+    unmatched: prepared.unmatched,
+  };
 }
 
 /**
@@ -144,18 +153,6 @@ export async function ingestBatches(
 
 class WriteFailure {
   constructor(readonly error: unknown) {}
-}
-
-function toRollupInput(a: AnalyzedPost): RollupInput {
-  return {
-    subjectIds: a.subjectIds,
-    createdAt: a.post.createdAt,
-    kind: a.post.kind,
-    authorId: a.post.author.id,
-    label: a.analysis.label,
-    score: a.analysis.score,
-    aspects: a.analysis.aspects,
-  };
 }
 
 // PostgreSQL text cannot hold NUL; one hostile post must not make a whole batch fail.

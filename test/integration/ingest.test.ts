@@ -1,8 +1,13 @@
 import { sql } from 'kysely';
 import { expect, test, beforeAll } from 'vitest';
+import type { Analysis } from '../../shared/domain';
+import { addToSketch, emptySketch } from '../../server/analysis/hll';
+import { rollupDeltas } from '../../server/analysis/rollups';
 import { insertSubject } from '../../server/db/repositories/subjects.repository';
 import { loadCursor } from '../../server/db/repositories/sources.repository';
+import type { PostAnalyzer } from '../../server/pipeline/analyzer';
 import { ingestBatch } from '../../server/pipeline/ingest';
+import { seededRandom } from '../../server/sources/demo/random';
 import { describeEachDatabase } from '../support/databases';
 import { makePost, wordAnalyzer } from '../support/posts';
 
@@ -158,5 +163,93 @@ describeEachDatabase('distinct authors over long ranges', (db) => {
     expect(Math.abs(estimate - 300)).toBeLessThanOrEqual(15);
     await ingestBatch(db().db, analyzer, { id: 'other', kind: 'test' }, { posts: posts.slice(0, 500).map((p) => ({ ...p, nativeId: `again-${p.nativeId}` })), cursor: null }, now);
     expect((await estimateAuthors(db().db, day(0, 0), day(7, 0))).get(s.id)).toBe(estimate);
+  });
+});
+
+describeEachDatabase('rollups written with the batch', (db) => {
+  test('are the sums analysis/rollups.ts defines, and the day sketches are the ones analysis/hll.ts builds', async () => {
+    const alpha = await insertSubject(db().db, { kind: 'company', name: 'Alpha', query: 'alpha' });
+    const beta = await insertSubject(db().db, { kind: 'supplier', name: 'Beta', query: 'beta' });
+    const random = seededRandom(5);
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
+    const labels = ['positive', 'negative', 'neutral', 'unscored', null] as const;
+    const aspectNames = ['delivery', 'quality', 'price'];
+    // Originals, replies and reposts about one subject, the other or both, every label (and none),
+    // with and without a score and aspects, over two days, by 120 authors who post more than once.
+    // Reposters are nobody else, so a repost counted as a voice would show.
+    const posts = Array.from({ length: 700 }, (_, i) => {
+      const kind = pick(['original', 'original', 'reply', 'repost'] as const);
+      return makePost({
+        nativeId: `r${i}`,
+        text: `${pick(['alpha', 'beta', 'alpha beta', 'neither'])} #${i}`,
+        kind,
+        createdAt: new Date(Date.UTC(2026, 4, 1 + (i % 2), Math.floor(random() * 24), Math.floor(random() * 60))),
+        author: { id: kind === 'repost' ? `fan${i}` : `u${Math.floor(random() * 120)}`, handle: null, name: null, followers: null },
+      });
+    });
+    const analyses = new Map(
+      posts.map((p) => {
+        const label = pick(labels);
+        const aspects = aspectNames.filter(() => random() < 0.3).map((aspect) => ({ aspect, polarity: random() < 0.5 ? -0.5 : 0.5 }));
+        return [p.text, { score: random() < 0.1 ? null : Math.round((random() * 2 - 1) * 1000) / 1000, label, confidence: 0.5, lang: 'en', rationale: [], aspects, intent: null }];
+      }),
+    );
+    const analyzer: PostAnalyzer = {
+      ...wordAnalyzer({ alpha: alpha.id, beta: beta.id }),
+      analyze: (text) => analyses.get(text)! as unknown as Analysis,
+    };
+    // In batches of 200, one of them delivered twice and one overlapping the next: nothing counts twice.
+    const batches = [posts.slice(0, 200), posts.slice(0, 200), posts.slice(150, 400), posts.slice(400, 700)];
+    for (const batch of batches) await ingestBatch(db().db, analyzer, { id: 'sums', kind: 'test' }, { posts: batch, cursor: null }, now);
+
+    const expected = rollupDeltas(
+      posts.flatMap((p) => {
+        const a = analyses.get(p.text)!;
+        const subjectIds = analyzer.matchSubjects(p);
+        return subjectIds.length ? [{ subjectIds, createdAt: p.createdAt, kind: p.kind, authorId: p.author.id, label: a.label, score: a.score, aspects: a.aspects }] : [];
+      }),
+    );
+    const rollups = await db().db.selectFrom('rollups').selectAll().where('subject_id', 'in', [alpha.id, beta.id]).orderBy('subject_id').orderBy('bucket').execute();
+    expect(rollups.map(({ score_sum, ...r }) => ({ ...r, score_sum: Math.round(score_sum * 1e9) / 1e9 }))).toEqual(
+      expected.map((d) => ({
+        subject_id: d.subjectId, bucket: d.bucket, posts: d.posts, reposts: d.reposts, authors: d.authors.size,
+        positive: d.positive, negative: d.negative, neutral: d.neutral, unscored: d.unscored, score_sum: Math.round(d.scoreSum * 1e9) / 1e9,
+      })),
+    );
+    const aspects = await db().db.selectFrom('rollup_aspects').select(['subject_id', 'bucket', 'aspect', 'mentions', 'negative']).where('subject_id', 'in', [alpha.id, beta.id]).orderBy('subject_id').orderBy('bucket').orderBy('aspect').execute();
+    expect(aspects).toEqual(
+      expected.flatMap((d) => [...d.aspects].sort(([x], [y]) => (x < y ? -1 : 1)).map(([aspect, m]) => ({ subject_id: d.subjectId, bucket: d.bucket, aspect, ...m }))),
+    );
+
+    const sketches = await db().db.selectFrom('rollup_author_days').selectAll().where('subject_id', 'in', [alpha.id, beta.id]).orderBy('subject_id').orderBy('day').execute();
+    const built = new Map<string, Uint8Array>();
+    for (const d of expected) {
+      const key = `${d.subjectId} ${new Date(Math.floor(d.bucket.getTime() / 86_400_000) * 86_400_000).toISOString()}`;
+      const sketch = built.get(key) ?? emptySketch();
+      for (const author of d.authors) addToSketch(sketch, author);
+      built.set(key, sketch);
+    }
+    expect(sketches.map((s) => `${s.subject_id} ${s.day.toISOString()}`)).toEqual([...built.keys()]);
+    for (const s of sketches) expect(Buffer.from(s.sketch).equals(Buffer.from(built.get(`${s.subject_id} ${s.day.toISOString()}`)!))).toBe(true);
+  });
+});
+
+describeEachDatabase('two sources writing at once', (db) => {
+  test('both land in the rollups and in the day sketch they both create', async () => {
+    const s = await insertSubject(db().db, { kind: 'company', name: 'Gamma', query: 'gamma' });
+    const analyzer = wordAnalyzer({ gamma: s.id });
+    // Five days no sketch exists for yet, each written by both sources in the same instant.
+    const days = [10, 11, 12, 13, 14].map((d) => new Date(Date.UTC(2026, 5, d, 12)));
+    const batch = (source: string) =>
+      days.flatMap((at, d) => Array.from({ length: 40 }, (_, i) => makePost({ nativeId: `${source}${d}-${i}`, text: 'good gamma', createdAt: at, author: { id: `${source}-author${i}`, handle: null, name: null, followers: null } })));
+    await Promise.all(['left', 'right'].map((source) => ingestBatch(db().db, analyzer, { id: source, kind: 'test' }, { posts: batch(source), cursor: null }, now)));
+
+    const rollups = await db().db.selectFrom('rollups').select(['posts', 'authors']).where('subject_id', '=', s.id).orderBy('bucket').execute();
+    expect(rollups).toEqual(days.map(() => ({ posts: 80, authors: 80 })));
+    const expected = emptySketch();
+    for (const source of ['left', 'right']) for (let i = 0; i < 40; i++) addToSketch(expected, `${source}-author${i}`);
+    const sketches = await db().db.selectFrom('rollup_author_days').select('sketch').where('subject_id', '=', s.id).execute();
+    expect(sketches).toHaveLength(5);
+    for (const { sketch } of sketches) expect(Buffer.from(sketch).equals(Buffer.from(expected))).toBe(true);
   });
 });

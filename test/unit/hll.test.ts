@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { addToSketch, emptySketch, estimate, mergeSketch } from '../../server/analysis/hll';
+import { addToSketch, emptySketch, estimate, HLL_REGISTERS, hllPosition, mergeSketch } from '../../server/analysis/hll';
 
 const sketchOf = (keys: Iterable<string>) => {
   const s = emptySketch();
@@ -27,4 +27,15 @@ test('merging day sketches counts an author who posted on both days once', () =>
   const tuesday = sketchOf(range(2000, 5000));
   mergeSketch(monday, tuesday);
   expect(Math.abs(estimate(monday) - 5000)).toBeLessThan(250);
+});
+
+test('a key raises exactly its register to its rank (what the database does with a batch of authors)', () => {
+  for (const key of range(0, 200)) {
+    const { register, rank } = hllPosition(key);
+    expect(register).toBeGreaterThanOrEqual(0);
+    expect(register).toBeLessThan(HLL_REGISTERS);
+    const s = emptySketch();
+    addToSketch(s, key);
+    expect([...s.entries()].filter(([, v]) => v > 0)).toEqual([[register, rank]]);
+  }
 });
