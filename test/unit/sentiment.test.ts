@@ -285,8 +285,14 @@ describe('bad input gets a defined result, never a throw', () => {
     ['HTML entities', '&lt;script&gt;alert(1)&lt;/script&gt; &amp; terrible &#128545; &#xD800;'],
     ['control characters', '\u0000\u0001 bad'],
     ['not a string', null as unknown as string],
+    // Words that name properties of every object: no lexicon may read them as its own entries.
+    ['a negated "constructor"', 'not constructor'],
+    ['"constructor" before a sentiment word', 'constructor bad'],
+    ['template injection', '{{constructor.constructor("alert(1)")()}} ${7*7}'],
+    ['"toString", "valueOf" and "__proto__" around sentiment', 'never toString good, so valueOf bad __proto__ terrible'],
   ])('%s', (_what, text) => {
     const a = analyze(text);
+    for (const r of a.rationale) expect(Number.isFinite(r.weight)).toBe(true);
     expect(a.score).toBeGreaterThanOrEqual(-1);
     expect(a.score).toBeLessThanOrEqual(1);
     expect(a.confidence).toBeGreaterThanOrEqual(0);

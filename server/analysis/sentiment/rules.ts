@@ -20,6 +20,11 @@ const PHRASES = new Map<string, Array<readonly [string[], number]>>();
 for (const p of DOMAIN_PHRASES) PHRASES.set(p[0][0]!, [...(PHRASES.get(p[0][0]!) ?? []), p]);
 
 const CONTRAST = new Set(['but', 'however', 'although', 'though', 'yet', 'except']);
+// Maps, not the lexicon's records: a post's word is no key of a plain object ("not constructor"
+// read Object's constructor function as a valence and scored NaN).
+const NEGATED = new Map(Object.entries(NEGATED_VALENCE));
+const BOOST = new Map(Object.entries(BOOSTERS));
+const EMOTICON_VALENCE = new Map(Object.entries(EMOTICONS));
 
 /** One scored token or phrase: its valence after the rules, a name for the rationale, where it sits. */
 export interface Part {
@@ -62,7 +67,7 @@ export function valenceOf(t: Token): number {
     case 'emoji':
       return EMOJI.get(t.norm) ?? 0;
     case 'emoticon':
-      return EMOTICONS[t.norm] ?? 0;
+      return EMOTICON_VALENCE.get(t.norm) ?? 0;
     default:
       return 0;
   }
@@ -148,7 +153,7 @@ export function scoreRules(tokens: Token[], allCaps: boolean): RulesResult {
         feature = `${before.feature} ${t.norm}`;
       }
       if (negateLeft > 0) {
-        const nv = NEGATED_VALENCE[t.norm];
+        const nv = NEGATED.get(t.norm);
         if (nv !== undefined && v === 0) {
           v = nv;
           domain += nv;
@@ -159,7 +164,7 @@ export function scoreRules(tokens: Token[], allCaps: boolean): RulesResult {
     }
     if (v !== 0) {
       const prev = tokens[i - 1];
-      const boost = prev && (prev.kind === 'word' || prev.kind === 'hashtag') ? BOOSTERS[prev.norm] : undefined;
+      const boost = prev && (prev.kind === 'word' || prev.kind === 'hashtag') ? BOOST.get(prev.norm) : undefined;
       if (boost) v += Math.sign(v) * boost * BOOSTER_SCALE * (prev!.caps && !allCaps ? 1.5 : 1);
       if (t.caps && !allCaps) v += Math.sign(v) * CAPS_BOOST;
       if (t.elongated) v += Math.sign(v) * ELONGATION_BOOST;
