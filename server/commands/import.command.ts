@@ -11,10 +11,10 @@ import { migrateToLatest } from '../db/migrate';
 import { loadCursor } from '../db/repositories/sources.repository';
 import { createLogger } from '../logger';
 import { Engines } from '../pipeline/engines';
-import { ingestBatch, MAX_BATCH } from '../pipeline/ingest';
+import { ingestBatches, MAX_BATCH } from '../pipeline/ingest';
 import { recognisePost } from '../sources/external-post';
 import { detectFormat, readItems, type FieldMapping, type FileFormat } from '../sources/file.source';
-import type { NormalizedPost } from '../sources/source';
+import type { NormalizedPost, SourceBatch } from '../sources/source';
 
 const USAGE = `earshot import FILE [options]
 earshot import records FILE [--type order|invoice|shipment|ticket|purchase_order]
@@ -109,30 +109,35 @@ export const command: Command = {
       if (resumeAfter > 0) console.error(`Resuming after row ${resumeAfter} (--restart reads from the start).`);
       bar.start(total, 0, summary);
 
-      let batch: NormalizedPost[] = [];
-      let lastLine = 0;
-      const flush = async () => {
-        const r = await ingestBatch(database.db, engines.analyzer, { id: sourceId, kind: 'import' }, { posts: batch, cursor: { line: lastLine, file: basename(file) } }, systemClock.now());
+      // Batches go to ingestBatches, which analyses each while the one before it is written; each is
+      // stored with the line it ends on, so a run that is stopped resumes after the last stored batch.
+      async function* batches(): AsyncGenerator<SourceBatch> {
+        let batch: NormalizedPost[] = [];
+        let lastLine = 0;
+        for await (const item of readItems(file!, format, mapping)) {
+          lastLine = item.line;
+          if (item.line <= resumeAfter) {
+            summary.skipped++;
+            continue;
+          }
+          const r = item.error ? { ok: false as const, errors: [item.error] } : recognisePost(item.value, sourceId);
+          if (r.ok) batch.push(r.post);
+          else {
+            summary.rejected++;
+            rejects.write(`${JSON.stringify({ line: item.line, reasons: r.errors, row: item.raw ?? item.value })}\n`);
+          }
+          if (batch.length >= MAX_BATCH) {
+            yield { posts: batch, cursor: { line: lastLine, file: basename(file!) } };
+            batch = [];
+          }
+          bar.update(item.bytes, summary);
+        }
+        yield { posts: batch, cursor: { line: lastLine, file: basename(file!) } };
+      }
+      await ingestBatches(database.db, engines.analyzer, { id: sourceId, kind: 'import' }, batches(), () => systemClock.now(), (r) => {
         summary.imported += r.stored.length;
         summary.duplicates += r.duplicates;
-        batch = [];
-      };
-      for await (const item of readItems(file, format, mapping)) {
-        lastLine = item.line;
-        if (item.line <= resumeAfter) {
-          summary.skipped++;
-          continue;
-        }
-        const r = item.error ? { ok: false as const, errors: [item.error] } : recognisePost(item.value, sourceId);
-        if (r.ok) batch.push(r.post);
-        else {
-          summary.rejected++;
-          rejects.write(`${JSON.stringify({ line: item.line, reasons: r.errors, row: item.raw ?? item.value })}\n`);
-        }
-        if (batch.length >= MAX_BATCH) await flush();
-        bar.update(item.bytes, summary);
-      }
-      await flush();
+      });
       bar.update(total, summary);
       bar.stop();
       console.log(
