@@ -38,6 +38,8 @@ test.each([
   ['prices went up again this month', 'price_rise'],
   ['the return label will not scan', 'returns'],
   ['app crashes every time I open it', 'outage'],
+  ['returned it a month ago, no refund yet', 'refund'],
+  ['how do I return a jacket that is too small', 'returns'],
 ])('the lexicon names the problem of "%s": %s', (text, problem) => {
   expect(conceptsIn(normalizeText(text))[0]).toBe(problem);
 });

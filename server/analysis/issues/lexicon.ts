@@ -95,7 +95,7 @@ export const PROBLEM_CUES: Record<string, Array<[number, string]>> = {
   refund: [
     [
       3,
-      'out of pocket|paid back|pay me back|get my money|give me my money|where is my money|money has ! come back|money ! come back|! seen my money|still ! credited|refund*|reimburs*|money back|my money|the money|credit note|chargeback|charge back|credit back|put it back|back on my card|back to my card|back in my account|back into my account|return credit|store credit|instead of a refund|credited|credit for|' +
+      '! refund*|still ! refund*|out of pocket|paid back|pay me back|get my money|give me my money|where is my money|money has ! come back|money ! come back|! seen my money|still ! credited|refund*|reimburs*|money back|my money|the money|credit note|chargeback|charge back|credit back|put it back|back on my card|back to my card|back in my account|back into my account|return credit|store credit|instead of a refund|credited|credit for|' +
         'credit the|never credited|be credited|kept my money|kept the money|owe me|owes me|deposit back|partial*',
     ],
     [2, 'returned|sent it back|sent back|sent the item back|cancelled order|cancelled my order|approved|processed|pending|finance team|credit|guarantee|bank|card|account'],
@@ -183,8 +183,8 @@ export const PROBLEM_CUES: Record<string, Array<[number, string]>> = {
     [
       3,
       'return label|returns label|return polic*|returns polic*|return window|returns portal|return portal|returns page|return page|return form|return code|return address|returns desk|return desk|return shipping|return postage|free returns|prepaid label|prepaid return|print a label|a label|' +
-        'drop off|drop-off|dropped the return|collect my return|collected my return|collection option|rma|exchang*|swap|send back|send it back|sending back|sending it back|send them back|return it|return an|return a|return the|return my|return someth*|returning|how do i return|how to return|' +
-        'can i return|to return|eligible|refused my return|refuse* the return|original packaging|gift receipt|without the receipt|without a receipt|no receipt|restock* fee|take the return|accept a return|process the return|process it|started a return|the return|a return|my return|returns',
+        'drop off|dropped the return|collect my return|collected my return|collection option|rma|exchang*|swap|send back|send it back|sending back|sending it back|send them back|=return it|=return an|=return a|=return the|=return my|=return someth*|=returning|how do i return|how to return|' +
+        'can i return|to return|eligible|refused my return|refuse* the return|original packaging|gift receipt|without the receipt|without a receipt|no receipt|restock* fee|take the return|accept a return|process the return|process it|started a return|the return|a return|my return|=returns',
     ],
     [2, 'return|returned|label|post office|packaging|receipt|in store|store|shop'],
     [1, 'item|order|box|policy|days'],
