@@ -95,7 +95,7 @@ export const PROBLEM_CUES: Record<string, Array<[number, string]>> = {
   refund: [
     [
       3,
-      '! refund*|still ! refund*|out of pocket|paid back|pay me back|get my money|give me my money|where is my money|money has ! come back|money ! come back|! seen my money|still ! credited|refund*|reimburs*|money back|my money|the money|credit note|chargeback|charge back|credit back|put it back|back on my card|back to my card|back in my account|back into my account|return credit|store credit|instead of a refund|credited|credit for|' +
+      '! refund*|out of pocket|paid back|pay me back|get my money|give me my money|where is my money|money has ! come back|money ! come back|! seen my money|still ! credited|refund*|reimburs*|money back|my money|the money|credit note|chargeback|charge back|credit back|put it back|back on my card|back to my card|back in my account|back into my account|return credit|store credit|instead of a refund|credited|credit for|' +
         'credit the|never credited|be credited|kept my money|kept the money|owe me|owes me|deposit back|partial*',
     ],
     [2, 'returned|sent it back|sent back|sent the item back|cancelled order|cancelled my order|approved|processed|pending|finance team|credit|guarantee|bank|card|account'],
