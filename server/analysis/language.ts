@@ -74,7 +74,10 @@ function scriptOf(c: number): Script {
 const SCRIPTS = new Int32Array(11);
 const COUNTS = new Int32Array(LANGS.length);
 
-const isAsciiLetter = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+/** ASCII code -> its lower-case letter, 0 for what is not a letter. */
+const ASCII_LOWER = new Uint8Array(128);
+for (let c = 65; c <= 90; c++) ASCII_LOWER[c] = c + 32;
+for (let c = 97; c <= 122; c++) ASCII_LOWER[c] = c;
 
 /**
  * Called directly rather than looked up on the text: posts arrive as several kinds of V8 string
@@ -82,6 +85,11 @@ const isAsciiLetter = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 9
  * look-up of `text.charCodeAt` goes megamorphic and costs several times the rest of the pass.
  */
 const charCodeAt = String.prototype.charCodeAt;
+
+function countStopword(h: number, counts: Int32Array): void {
+  const bits = LOOKUP.get(h & 0x3fffffff);
+  if (bits) for (let l = 0; l < LANGS.length; l++) if (bits & (1 << l)) counts[l]!++;
+}
 
 /** @example detectLanguage('¿Dónde está mi pedido? Todavía no llega') // 'es' */
 export function detectLanguage(text: string): string {
@@ -95,19 +103,30 @@ export function detectLanguage(text: string): string {
   const len = text.length;
   for (let i = 0; i <= len; i++) {
     const c: number = i < len ? charCodeAt.call(text, i) : 32;
-    let letter = false;
-    let lower = c;
+    // ASCII, most of most posts, on a short path (Latin letters are not counted by script: only
+    // the other scripts' shares decide).
     if (c < 128) {
-      if (isAsciiLetter(c)) {
-        letter = true;
-        scripts[Script.Latin]!++;
-        if (c <= 90) lower = c + 32;
+      const l = ASCII_LOWER[c]!;
+      if (l !== 0) {
+        letters++;
+        if (!inWord) {
+          inWord = true;
+          wordIsLatin = true;
+          h = 0x811c9dc5;
+        }
+        h = Math.imul(h ^ l, 0x01000193);
       } else if (c === 39 && inWord) {
         // an apostrophe inside a word ("don't", "c'est") belongs to it
         h = Math.imul(h ^ c, 0x01000193);
-        continue;
+      } else if (inWord) {
+        inWord = false;
+        if (wordIsLatin) countStopword(h, counts);
       }
-    } else if (c === 0x2019 && inWord) {
+      continue;
+    }
+    let letter = false;
+    let lower = c;
+    if (c === 0x2019 && inWord) {
       h = Math.imul(h ^ 39, 0x01000193);
       continue;
     } else if (c >= 0xd800 && c <= 0xdfff) {
@@ -138,10 +157,7 @@ export function detectLanguage(text: string): string {
       h = Math.imul(h ^ lower, 0x01000193);
     } else if (inWord) {
       inWord = false;
-      if (wordIsLatin) {
-        const bits = LOOKUP.get(h & 0x3fffffff);
-        if (bits) for (let l = 0; l < LANGS.length; l++) if (bits & (1 << l)) counts[l]!++;
-      }
+      if (wordIsLatin) countStopword(h, counts);
     }
   }
   if (letters === 0) return 'en';
