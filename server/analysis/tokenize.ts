@@ -106,10 +106,10 @@ function read(text: string, byHand: boolean): Token[] {
       i += c >= 0xd800 && c <= 0xdbff && (code(text, i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
       continue;
     }
-    const raw: string = slice.call(text, i, end);
-    if (group === WORD) out.push(word(raw, 'word', i));
-    else if (group === HASHTAG) hashtag(out, raw, i);
-    else out.push({ kind: KINDS[group]!, norm: plainNorm(group, raw), caps: false, elongated: false, negation: false, start: i });
+    if (group === WORD) out.push(token(shapeOf(spellingAt(text, i, end)), 'word', i));
+    else if (group === HASHTAG) for (const part of partsOf(spellingAt(text, i, end))) out.push(token(part, 'hashtag', i));
+    else if (group === MENTION) out.push(plain('mention', lowerOf(spellingAt(text, i, end)), i));
+    else out.push(plain(KINDS[group]!, plainNorm(group, slice.call(text, i, end)), i));
     i = end;
   }
   return out;
@@ -122,7 +122,6 @@ function plainNorm(group: number, raw: string): string {
   switch (group) {
     case URL:
       return 'URL';
-    case MENTION:
     case CASHTAG:
       return raw.toLowerCase();
     case REF:
@@ -134,11 +133,81 @@ function plainNorm(group: number, raw: string): string {
   }
 }
 
+function plain(kind: TokenKind, norm: string, start: number): Token {
+  return { kind, norm, caps: false, elongated: false, negation: false, start };
+}
+
+function token(s: Shape, kind: TokenKind, start: number): Token {
+  return { kind, norm: s.norm, caps: s.caps, elongated: s.elongated, negation: s.negation, start };
+}
+
+/** What a word's spelling says, the same wherever it is written. */
+interface Shape {
+  norm: string;
+  caps: boolean;
+  elongated: boolean;
+  negation: boolean;
+}
+
+/** A distinct spelling of a word, hashtag or handle, and what was worked out of it. */
+interface Spelling {
+  raw: string;
+  length: number;
+  shape: Shape | null;
+  /** A hashtag's words. */
+  parts: Shape[] | null;
+  /** A handle in lower case. */
+  lower: string | null;
+}
+
+/**
+ * Spellings seen, in an open-addressed table keyed by a hash of their characters: a word that
+ * came before is found by reading it in the text, with no substring made and no Map hashing one
+ * (which cost more than the rest of the tokenizer). At MAX_SPELLINGS the table starts over, so
+ * a hostile stream of distinct words cannot grow memory.
+ */
+const SLOTS = 1 << 17;
+const MAX_SPELLINGS = 50_000;
+const HASHES = new Int32Array(SLOTS);
+const TABLE: Array<Spelling | undefined> = new Array<Spelling | undefined>(SLOTS).fill(undefined);
+let spellings = 0;
+
+function spellingAt(text: string, start: number, end: number): Spelling {
+  let h = 0x811c9dc5;
+  for (let k = start; k < end; k++) h = Math.imul(h ^ code(text, k), 0x01000193);
+  const length = end - start;
+  let slot = (h ^ (h >>> 15)) & (SLOTS - 1);
+  for (let e = TABLE[slot]; e !== undefined; e = TABLE[slot]) {
+    if (HASHES[slot] === h && e.length === length && sameAt(e.raw, text, start)) return e;
+    slot = (slot + 1) & (SLOTS - 1);
+  }
+  if (spellings >= MAX_SPELLINGS) {
+    TABLE.fill(undefined);
+    spellings = 0;
+    slot = (h ^ (h >>> 15)) & (SLOTS - 1);
+  }
+  const e: Spelling = { raw: slice.call(text, start, end) as string, length, shape: null, parts: null, lower: null };
+  TABLE[slot] = e;
+  HASHES[slot] = h;
+  spellings++;
+  return e;
+}
+
+function sameAt(raw: string, text: string, start: number): boolean {
+  for (let k = 0; k < raw.length; k++) if (code(raw, k) !== code(text, start + k)) return false;
+  return true;
+}
+
+const shapeOf = (s: Spelling): Shape => (s.shape ??= shape(s.raw));
+const lowerOf = (s: Spelling): string => (s.lower ??= s.raw.toLowerCase());
+
 /** #NeverAgain also carries the words "never again". */
-function hashtag(out: Token[], raw: string, at: number): void {
-  const body = raw.slice(1);
-  const parts = body.match(CAMEL) ?? [body];
-  for (const part of parts) out.push(word(part, 'hashtag', at));
+function partsOf(s: Spelling): Shape[] {
+  if (s.parts === null) {
+    const body = s.raw.slice(1);
+    s.parts = (body.match(CAMEL) ?? [body]).map((part) => shapeOf(spellingAt(part, 0, part.length)));
+  }
+  return s.parts;
 }
 
 /** A letter written three times in a row ("sooo"); a loop, cheaper than a regex per word. */
@@ -148,28 +217,6 @@ function hasTriple(s: string): boolean {
     if (c === s.charCodeAt(i - 1) && c === s.charCodeAt(i - 2) && c > 64) return true;
   }
   return false;
-}
-
-/** What a word's spelling says, the same wherever it is written: computed once per distinct spelling. */
-interface Shape {
-  norm: string;
-  caps: boolean;
-  elongated: boolean;
-  negation: boolean;
-}
-
-/** Words repeat across posts; the size cap keeps memory bounded on a hostile stream of distinct words. */
-const MAX_SHAPES = 50_000;
-const SHAPES = new Map<string, Shape>();
-
-function word(raw: string, kind: TokenKind, start: number): Token {
-  let s = SHAPES.get(raw);
-  if (s === undefined) {
-    if (SHAPES.size >= MAX_SHAPES) SHAPES.clear();
-    s = shape(raw);
-    SHAPES.set(raw, s);
-  }
-  return { kind, norm: s.norm, caps: s.caps, elongated: s.elongated, negation: s.negation, start };
 }
 
 function shape(raw: string): Shape {
