@@ -4,7 +4,9 @@
  * the analysis of each batch overlapping the write of the one before,
  * on PostgreSQL and on PGlite; and a raw COPY of the same rows into PostgreSQL as the reference.
  */
+import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
+import { sql } from 'kysely';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -29,17 +31,54 @@ function posts(n: number): NormalizedPost[] {
   return out;
 }
 
-async function ingestAll(database: DatabaseHandle, all: NormalizedPost[]): Promise<number> {
+/** CPU time (ms) the PostgreSQL backends of this database have used, when they run on this machine. */
+async function backendCpuMs(database: DatabaseHandle): Promise<number | null> {
+  if (database.kind !== 'postgres') return null;
+  const pids = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database()`.execute(database.db);
+  let ticks = 0;
+  for (const { pid } of pids.rows) {
+    try {
+      // utime and stime, fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 per second).
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return null;
+    }
+  }
+  return ticks * 10;
+}
+
+interface IngestRun {
+  postsPerS: number;
+  /** Node's CPU per 20,000 posts (analysis and the write's encoding; with PGlite, the database too). */
+  nodeCpuMsPer20k: number;
+  /** The PostgreSQL backends' CPU per 20,000 posts, when they run on this machine. */
+  backendCpuMsPer20k: number | null;
+}
+
+async function ingestAll(database: DatabaseHandle, all: NormalizedPost[]): Promise<IngestRun> {
   for (const s of DEMO_SUBJECTS) await insertSubject(database.db, { kind: s.kind, name: s.name, query: s.query, attributes: s.attributes });
   const engines = new Engines(database.db, createLogger('silent'));
   await engines.reload();
   function* batches() {
     for (let i = 0; i < all.length; i += 1000) yield { posts: all.slice(i, i + 1000), cursor: { index: i + 1000 } };
   }
+  // Open the pool's connections first, so the backends counted are the ones that do the work.
+  await Promise.all(Array.from({ length: 4 }, () => sql`select 1`.execute(database.db)));
+  const backend0 = await backendCpuMs(database);
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   // As the pipeline stores a source's batches: batch N+1 is analysed while batch N is written.
   await ingestBatches(database.db, engines.analyzer, { id: 'demo', kind: 'bench' }, batches(), () => new Date());
-  return all.length / ((performance.now() - t0) / 1000);
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const backend1 = await backendCpuMs(database);
+  const per20k = (ms: number) => (ms / all.length) * 20_000;
+  return {
+    postsPerS: all.length / seconds,
+    nodeCpuMsPer20k: per20k((cpu.user + cpu.system) / 1000),
+    backendCpuMsPer20k: backend0 === null || backend1 === null ? null : per20k(backend1 - backend0),
+  };
 }
 
 export async function run(options: BenchOptions): Promise<void> {
@@ -48,7 +87,11 @@ export async function run(options: BenchOptions): Promise<void> {
 
   const server = await freshPostgres();
   try {
-    report('ingest_pg_posts_per_s', await ingestAll(server, all), 'posts/s');
+    // CPU time as well as the rate: on a machine shared with other work, the rate is noise and the CPU is not.
+    const onServer = await ingestAll(server, all);
+    report('ingest_pg_posts_per_s', onServer.postsPerS, 'posts/s');
+    report('ingest_pg_node_cpu_ms_per_20k', onServer.nodeCpuMsPer20k, 'ms');
+    if (onServer.backendCpuMsPer20k !== null) report('ingest_pg_backend_cpu_ms_per_20k', onServer.backendCpuMsPer20k, 'ms');
     // The reference: the same rows, raw, by COPY into an empty posts table of a second database.
     const ref = await freshPostgres();
     try {
@@ -69,7 +112,9 @@ export async function run(options: BenchOptions): Promise<void> {
   const lite = await openDatabase({ url: null, dataDir: null });
   try {
     await migrateToLatest(lite.db);
-    report('ingest_pglite_posts_per_s', await ingestAll(lite, all.slice(0, Math.min(n, 20_000))), 'posts/s');
+    const lite20k = await ingestAll(lite, all.slice(0, Math.min(n, 20_000)));
+    report('ingest_pglite_posts_per_s', lite20k.postsPerS, 'posts/s');
+    report('ingest_pglite_cpu_ms_per_20k', lite20k.nodeCpuMsPer20k, 'ms');
   } finally {
     await lite.close();
   }

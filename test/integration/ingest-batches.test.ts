@@ -67,6 +67,28 @@ describeEachDatabase('ingestBatches', (db) => {
     expect((await summary(db().db, 'fail')).posts).toBe(10);
   });
 
+  test('a batch that fails only at its commit stops the run there: its cursor is not saved and no later batch is stored', async () => {
+    // A deferred check fails the batch holding 'commit-poison' at COMMIT, after its statement ran.
+    await sql`create function refuse_poison() returns trigger language plpgsql as $$
+      begin
+        if new.native_id = 'commit-poison' then raise exception 'refused at commit'; end if;
+        return null;
+      end $$`.execute(db().db);
+    await sql`create constraint trigger refuse_poison after insert on posts deferrable initially deferred for each row execute function refuse_poison()`.execute(db().db);
+    try {
+      const batches = batchesOf('commit-', 4, 10);
+      batches[1]!.posts[3] = { ...batches[1]!.posts[3]!, nativeId: 'commit-poison' };
+      const stored: number[] = [];
+      await expect(ingestBatches(db().db, analyzer, { id: 'commit', kind: 'test' }, batches, now, (r) => stored.push(r.stored.length))).rejects.toThrow(/refused at commit/);
+      expect(stored).toEqual([10]);
+      expect(await loadCursor(db().db, 'commit')).toEqual({ batch: 0 });
+      expect(await summary(db().db, 'commit')).toEqual({ posts: 10, links: 15, queued: 10 });
+    } finally {
+      await sql`drop trigger refuse_poison on posts`.execute(db().db);
+      await sql`drop function refuse_poison()`.execute(db().db);
+    }
+  });
+
   test('deleting a post or a subject still takes its links and derive work with it', async () => {
     const extra = await insertSubject(db().db, { kind: 'product', name: 'Widget', query: 'widget' });
     const a = wordAnalyzer({ widget: extra.id });
