@@ -19,6 +19,12 @@ export interface Decision {
    * negative on much that is unfamiliar ("invoice attached", "anyone else using it?").
    */
   silentLean: number;
+  /**
+   * How much the rules' compound counts in that lean (0 when absent): the lean is then read on
+   * p+ - p- + leanPull * compound, so a side the rules find clearly ("support sorted my problem,
+   * impressed") is not neutral only because the tweet-trained models barely lean to it.
+   */
+  leanPull?: number;
 }
 
 /** The reading of the rules the decision uses. */
@@ -59,8 +65,9 @@ export function decide(p0: number, p1: number, p2: number, rules: RulesReading, 
   const b = Math.log(p1) + (inquiry ? 0 : d.offsets[1]!);
   const c = Math.log(p2) + (inquiry ? 0 : d.offsets[2]!) + pull;
   const lean = rules.silent ? Math.max(d.lean, d.silentLean) : d.lean;
+  const side = p2 - p0 + (d.leanPull ?? 0) * rules.compound;
   // The offsets favour the rarer classes; a label against the lean of the probabilities, or
   // leaning too little ("ok" read as negative), is neutral instead.
-  if (a >= b && a >= c) return p0 - p2 >= lean ? 0 : 1;
-  return c >= b && p2 - p0 >= lean ? 2 : 1;
+  if (a >= b && a >= c) return -side >= lean ? 0 : 1;
+  return c >= b && side >= lean ? 2 : 1;
 }

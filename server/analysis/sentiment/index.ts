@@ -17,6 +17,7 @@ import modelFile from './model/sentiment-model.json' with { type: 'json' };
 import { decide, isSilent, type RulesReading } from './decision';
 import { CLASSES, decodeModel, logits, softmax, type Model, type ModelFile, type SentimentClass } from './model';
 import { cleanText, prepare, type Prepared } from './prepare';
+import { fusedLogits, secondStage } from './second-stage';
 import { classification, type ClassificationReport } from './metrics';
 import type { Labelled } from './corpus';
 
@@ -29,8 +30,11 @@ export interface AnalyzeOptions {
   lang?: string | null;
   /** A deployment's analyst corrections (see buildCorrections). */
   overrides?: Corrections;
-  /** Which layers decide: both (default), or one alone to measure its contribution. */
-  layers?: 'combined' | 'rules' | 'model';
+  /**
+   * Which layers decide: both with the second stage (default), both without it ('linear'), or one
+   * alone, to measure each part's contribution.
+   */
+  layers?: 'combined' | 'linear' | 'rules' | 'model';
 }
 
 const MODEL: Model = decodeModel(modelFile as unknown as ModelFile);
@@ -81,7 +85,11 @@ export function analyze(input: string, options: AnalyzeOptions = {}): Analysis {
   let z0 = bias[0]!;
   let z1 = bias[1]!;
   let z2 = bias[2]!;
-  logits(MODEL, weights, buf, Z);
+  // The default reads both learned models in one pass (second-stage.ts). With a deployment's
+  // corrections the adapted first model decides alone: the tweet-trained second stage would hold it back.
+  const fused = layers === 'combined' && !corrections?.weights;
+  if (fused) fusedLogits(buf, Z);
+  else logits(MODEL, weights, buf, Z);
   z0 += Z[0]! - MODEL.bias[0]!;
   z1 += Z[1]! - MODEL.bias[1]!;
   z2 += Z[2]! - MODEL.bias[2]!;
@@ -89,9 +97,6 @@ export function analyze(input: string, options: AnalyzeOptions = {}): Analysis {
   Z[1] = z1;
   Z[2] = z2;
   softmax(Z);
-  const pNeg = Z[0]!;
-  const pNeu = Z[1]!;
-  const pPos = Z[2]!;
   let label: SentimentClass;
   let score: number;
   let confidence: number;
@@ -100,14 +105,16 @@ export function analyze(input: string, options: AnalyzeOptions = {}): Analysis {
     label = score >= RULES_THRESHOLD ? 'positive' : score <= -RULES_THRESHOLD ? 'negative' : 'neutral';
     confidence = label === 'neutral' ? 1 - Math.abs(score) / RULES_THRESHOLD / 2 : Math.min(1, 0.5 + Math.abs(score) / 2);
   } else {
-    const w = layers === 'model' ? 0 : MODEL.rulesWeight;
-    score = w * p.rules.compound + (1 - w) * (pPos - pNeg);
     // The model alone: without the rules' pull, nor their silence.
     READING.compound = layers === 'model' ? 0 : p.rules.compound;
     READING.silent = layers !== 'model' && isSilent(p.rules);
     READING.question = p.rules.questions > 0;
-    label = CLASSES[decide(pNeg, pNeu, pPos, READING, MODEL)];
-    confidence = label === 'negative' ? pNeg : label === 'positive' ? pPos : pNeu;
+    // 'combined' reads the second stage's probabilities (second-stage.ts), the others the first model's.
+    const d = fused ? secondStage(Z, READING) : MODEL;
+    const w = layers === 'model' ? 0 : d.rulesWeight;
+    score = w * p.rules.compound + (1 - w) * (Z[2]! - Z[0]!);
+    label = CLASSES[decide(Z[0]!, Z[1]!, Z[2]!, READING, d)];
+    confidence = label === 'negative' ? Z[0]! : label === 'positive' ? Z[2]! : Z[1]!;
   }
   const corrected = corrections?.byText.get(correctionKeyOf(text, corrections));
   if (corrected) {
