@@ -25,6 +25,9 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // expect.poll waits 1 s by default: on a loaded 2-core machine a browser round trip (an action,
+    // then its reload) can take longer, and the poll failed with the right answer on its way.
+    expect: { poll: { timeout: 10_000, interval: 100 } },
     reporters: ['default'],
   },
 });
