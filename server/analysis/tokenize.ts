@@ -152,7 +152,6 @@ interface Shape {
 /** A distinct spelling of a word, hashtag or handle, and what was worked out of it. */
 interface Spelling {
   raw: string;
-  length: number;
   shape: Shape | null;
   /** A hashtag's words. */
   parts: Shape[] | null;
@@ -161,41 +160,22 @@ interface Spelling {
 }
 
 /**
- * Spellings seen, in an open-addressed table keyed by a hash of their characters: a word that
- * came before is found by reading it in the text, with no substring made and no Map hashing one
- * (which cost more than the rest of the tokenizer). At MAX_SPELLINGS the table starts over, so
- * a hostile stream of distinct words cannot grow memory.
+ * Spellings seen: words, tags and handles recur from post to post, so what is worked out of one is
+ * worked out once. The size cap keeps memory bounded on a hostile stream of distinct words (the
+ * cache starts over).
  */
-const SLOTS = 1 << 17;
 const MAX_SPELLINGS = 50_000;
-const HASHES = new Int32Array(SLOTS);
-const TABLE: Array<Spelling | undefined> = new Array<Spelling | undefined>(SLOTS).fill(undefined);
-let spellings = 0;
+const SPELLINGS = new Map<string, Spelling>();
 
 function spellingAt(text: string, start: number, end: number): Spelling {
-  let h = 0x811c9dc5;
-  for (let k = start; k < end; k++) h = Math.imul(h ^ code(text, k), 0x01000193);
-  const length = end - start;
-  let slot = (h ^ (h >>> 15)) & (SLOTS - 1);
-  for (let e = TABLE[slot]; e !== undefined; e = TABLE[slot]) {
-    if (HASHES[slot] === h && e.length === length && sameAt(e.raw, text, start)) return e;
-    slot = (slot + 1) & (SLOTS - 1);
+  const raw: string = slice.call(text, start, end);
+  let s = SPELLINGS.get(raw);
+  if (s === undefined) {
+    if (SPELLINGS.size >= MAX_SPELLINGS) SPELLINGS.clear();
+    s = { raw, shape: null, parts: null, lower: null };
+    SPELLINGS.set(raw, s);
   }
-  if (spellings >= MAX_SPELLINGS) {
-    TABLE.fill(undefined);
-    spellings = 0;
-    slot = (h ^ (h >>> 15)) & (SLOTS - 1);
-  }
-  const e: Spelling = { raw: slice.call(text, start, end) as string, length, shape: null, parts: null, lower: null };
-  TABLE[slot] = e;
-  HASHES[slot] = h;
-  spellings++;
-  return e;
-}
-
-function sameAt(raw: string, text: string, start: number): boolean {
-  for (let k = 0; k < raw.length; k++) if (code(raw, k) !== code(text, start + k)) return false;
-  return true;
+  return s;
 }
 
 const shapeOf = (s: Spelling): Shape => (s.shape ??= shape(s.raw));
