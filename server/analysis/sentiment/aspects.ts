@@ -9,12 +9,14 @@ import { ALPHA, type Part } from './rules';
 
 const ASPECTS = Object.entries(ASPECT_WORDS) as Array<[Aspect, RegExp]>;
 const WINDOW = 4;
-const cache = new Map<string, Aspect[]>();
+/** A word's aspects, as indices into ASPECTS. */
+const cache = new Map<string, number[]>();
 
-function aspectsOfWord(norm: string): Aspect[] {
+function aspectsOfWord(norm: string): number[] {
   let hit = cache.get(norm);
   if (hit === undefined) {
-    hit = ASPECTS.filter(([, re]) => re.test(norm)).map(([a]) => a);
+    hit = [];
+    for (let a = 0; a < ASPECTS.length; a++) if (ASPECTS[a]![1].test(norm)) hit.push(a);
     // Words repeat: caching spares the regexes; the cap keeps memory bounded on hostile input.
     if (cache.size < 50_000) cache.set(norm, hit);
   }
@@ -23,10 +25,15 @@ function aspectsOfWord(norm: string): Aspect[] {
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
+// Per aspect: the sum of its polarities and its mentions, and the order aspects were first named in.
+const SUMS = new Float64Array(ASPECTS.length);
+const MENTIONS = new Int32Array(ASPECTS.length);
+const ORDER = new Int32Array(ASPECTS.length);
+
 /** `overall`: the post's polarity in [-1, 1], used for an aspect with no opinion words near it. */
 export function aspectsOf(tokens: Token[], parts: Part[], overall: number): Analysis['aspects'] {
-  // Aspect -> [sum of polarities, mentions]: an aspect named twice is averaged, not doubled.
-  let found: Map<Aspect, [number, number]> | null = null;
+  // An aspect named twice is averaged, not doubled.
+  let named = 0;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (t.kind !== 'word' && t.kind !== 'hashtag') continue;
@@ -41,19 +48,28 @@ export function aspectsOf(tokens: Token[], parts: Part[], overall: number): Anal
         any = true;
       }
     const v = any && local !== 0 ? local / Math.sqrt(local * local + ALPHA) : overall;
-    found ??= new Map();
     for (const a of hits) {
-      const f = found.get(a);
-      if (f) {
-        f[0] += v;
-        f[1]++;
-      } else found.set(a, [v, 1]);
+      if (named === 0 || !seen(a, named)) {
+        ORDER[named++] = a;
+        SUMS[a] = v;
+        MENTIONS[a] = 1;
+      } else {
+        SUMS[a]! += v;
+        MENTIONS[a]!++;
+      }
     }
   }
-  if (!found) return [];
   const out: Analysis['aspects'] = [];
-  for (const [aspect, [sum, n]] of found) out.push({ aspect, polarity: round(Math.max(-1, Math.min(1, sum / n))) });
+  for (let k = 0; k < named; k++) {
+    const a = ORDER[k]!;
+    out.push({ aspect: ASPECTS[a]![0], polarity: round(Math.max(-1, Math.min(1, SUMS[a]! / MENTIONS[a]!))) });
+  }
   return out;
+}
+
+function seen(a: number, named: number): boolean {
+  for (let k = 0; k < named; k++) if (ORDER[k] === a) return true;
+  return false;
 }
 
 /** @example intentOf('Where is my order?', 'negative') // 'question' */
