@@ -301,6 +301,18 @@ describe('bad input gets a defined result, never a throw', () => {
     expect(JSON.parse(JSON.stringify(a))).toEqual(a);
   });
 
+  test('a stream of more distinct words than the word caches hold (they start over) changes no result', () => {
+    const posts = ['Flight delayed AGAIN, no update from @acme 😡', 'the #NeverAgain housing cracked, PN 88-1234', 'not bad at all, sooo fast!!', 'where is my order #48213?'];
+    const before = posts.map((t) => JSON.stringify(analyze(t)));
+    let seed = 7;
+    const word = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return `w${seed.toString(36)}`;
+    };
+    for (let i = 0; i < 7000; i++) analyze(`${word()} ${word()} #${word()} @${word()} ${word()} ${word()} ${word()} ${word()} ${word()} bad`);
+    expect(posts.map((t) => JSON.stringify(analyze(t)))).toEqual(before);
+  });
+
   test('only emoji still carry their sentiment', () => {
     expect(analyze('😡🤬👎').label).toBe('negative');
   });
