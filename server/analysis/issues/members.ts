@@ -2,7 +2,7 @@
  * In-place operations on one issue's aggregates: add or remove a member post, fold one issue
  * into another. Used by `groupPosts` and the user decisions, always on a private copy of the state.
  */
-import { accumulate, cosine, norm, dot, type PostFeatures } from './features';
+import { accumulate, dot, norm, type PostFeatures } from './features';
 import type { GroupingParams, GroupingState, IssueState, RepresentativeCandidate, Vec } from './types';
 
 export interface Member {
@@ -77,23 +77,29 @@ function offerCandidate(issue: IssueState, c: RepresentativeCandidate, max: numb
     issue.candidates.push(c);
     return;
   }
-  const n = norm(issue.centroid) || 1;
+  // Typicality is the dot product with the centroid; dividing by the centroid's norm would scale
+  // every score alike and change no comparison, so it is left out (it cost a pass over the centroid per post).
   let worst = 0;
   let worstScore = Infinity;
   issue.candidates.forEach((x, i) => {
-    const s = dot(x.vec, issue.centroid) / n;
+    const s = dot(x.vec, issue.centroid);
     if (s < worstScore) {
       worstScore = s;
       worst = i;
     }
   });
-  if (dot(c.vec, issue.centroid) / n > worstScore) issue.candidates[worst] = c;
+  if (dot(c.vec, issue.centroid) > worstScore) issue.candidates[worst] = c;
 }
 
 /** The most typical posts: closest to the centroid, not the loudest. */
 export function representatives(issue: IssueState, n = 3): string[] {
+  // The cosine of each candidate with the centroid, the centroid's norm computed once.
+  const centroidNorm = norm(issue.centroid);
   return issue.candidates
-    .map((c) => ({ id: c.id, s: cosine(c.vec, issue.centroid) }))
+    .map((c) => {
+      const d = norm(c.vec) * centroidNorm;
+      return { id: c.id, s: d === 0 ? 0 : dot(c.vec, issue.centroid) / d };
+    })
     .sort((a, b) => b.s - a.s || (a.id < b.id ? -1 : 1))
     .slice(0, n)
     .map((c) => c.id);
