@@ -49,6 +49,8 @@ export interface Database {
     rationale: JsonDefault<Array<{ feature: string; weight: number }>>;
     refs: JsonDefault<Array<{ type: string; value: string }>>;
     deleted_at: Timestamp | null;
+    /** The network's time of the stored version's edit; null for a post never edited. */
+    edited_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   };
   post_subjects: { subject_id: number; post_id: number; created_at: Timestamp };
   label_corrections: {

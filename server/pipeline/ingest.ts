@@ -10,8 +10,9 @@ import { encodeBatch, storeBatch, type EncodedBatch } from '../db/repositories/i
 import { markPostsDeleted } from '../db/repositories/posts.repository';
 import { applyRollupDeltas } from '../db/repositories/rollups.repository';
 import type { Database } from '../db/tables';
-import type { SourceBatch } from '../sources/source';
+import type { PostEdit, SourceBatch } from '../sources/source';
 import { analyzePosts, analyzePostsYielding, type AnalyzedPost, type PostAnalyzer } from './analyzer';
+import { applyEdits, newestEdits, type PreparedEdit } from './edits';
 
 export const MAX_BATCH = 1000;
 
@@ -21,8 +22,11 @@ export interface StoredPost {
 }
 
 export interface IngestResult {
+  /** New posts, including edits of posts never stored before that the source keeps. */
   stored: StoredPost[];
   duplicates: number;
+  /** Stored posts whose text an edit replaced. */
+  edited: number;
   deleted: number;
   /** Posts of a `matchedOnly` source that matched no subject and were not stored. */
   unmatched: number;
@@ -38,14 +42,15 @@ export async function ingestBatch(
   // A source may hand over more than a batch; split so no transaction grows unbounded, and keep the
   // cursor for the last piece so a crash between pieces re-fetches (and skips) the stored ones.
   if (batch.posts.length > MAX_BATCH) {
-    const total: IngestResult = { stored: [], duplicates: 0, deleted: 0, unmatched: 0 };
+    const total: IngestResult = { stored: [], duplicates: 0, edited: 0, deleted: 0, unmatched: 0 };
     for (let i = 0; i < batch.posts.length; i += MAX_BATCH) {
       const last = i + MAX_BATCH >= batch.posts.length;
-      const part: SourceBatch = { posts: batch.posts.slice(i, i + MAX_BATCH), cursor: batch.cursor, deletes: last ? batch.deletes : [] };
+      const part: SourceBatch = { posts: batch.posts.slice(i, i + MAX_BATCH), cursor: batch.cursor, edits: last ? batch.edits : [], deletes: last ? batch.deletes : [] };
       if (!last) part.cursor = await currentCursor(db, source.id);
       const r = await ingestBatch(db, analyzer, source, part, now);
       total.stored.push(...r.stored);
       total.duplicates += r.duplicates;
+      total.edited += r.edited;
       total.deleted += r.deleted;
       total.unmatched += r.unmatched;
     }
@@ -64,49 +69,66 @@ export interface PreparedBatch {
   analyzed: AnalyzedPost[];
   /** The analysed posts as the write sends them. */
   encoded: EncodedBatch;
+  /** The newest edit of each post, analysed. */
+  edits: PreparedEdit[];
   unmatched: number;
 }
 
 export function prepareBatch(analyzer: PostAnalyzer, source: { matchedOnly?: boolean }, batch: SourceBatch): PreparedBatch {
-  const unique = dedupeWithinBatch(batch.posts).map(storable);
-  return prepared(source, batch, unique.length, analyzePosts(analyzer, unique));
+  const { posts, edits } = toAnalyse(batch);
+  return prepared(source, batch, posts.length, edits, analyzePosts(analyzer, [...posts, ...edits.map((e) => e.post)]));
 }
 
 /** prepareBatch in slices that yield to the event loop, so the write of the previous batch goes on meanwhile. */
 export async function prepareBatchYielding(analyzer: PostAnalyzer, source: { matchedOnly?: boolean }, batch: SourceBatch): Promise<PreparedBatch> {
-  const unique = dedupeWithinBatch(batch.posts).map(storable);
-  return prepared(source, batch, unique.length, await analyzePostsYielding(analyzer, unique));
+  const { posts, edits } = toAnalyse(batch);
+  return prepared(source, batch, posts.length, edits, await analyzePostsYielding(analyzer, [...posts, ...edits.map((e) => e.post)]));
 }
 
-function prepared(source: { matchedOnly?: boolean }, batch: SourceBatch, unique: number, all: AnalyzedPost[]): PreparedBatch {
+function toAnalyse(batch: SourceBatch) {
+  return {
+    posts: dedupeWithinBatch(batch.posts).map(storable),
+    edits: newestEdits(batch.edits ?? []).map((e) => ({ ...e, post: storable(e.post) })),
+  };
+}
+
+/** `all` holds the batch's unique posts, then its edits, analysed together (copies of a text are scored once). */
+function prepared(source: { matchedOnly?: boolean }, batch: SourceBatch, unique: number, edited: PostEdit[], all: AnalyzedPost[]): PreparedBatch {
+  const posts = all.slice(0, unique);
   // A broad source (a news feed) brings much that is about none of the subjects: not stored.
-  const analyzed = source.matchedOnly ? all.filter((a) => a.subjectIds.length > 0) : all;
-  return { batch, unique, analyzed, encoded: encodeBatch(analyzed), unmatched: all.length - analyzed.length };
+  const analyzed = source.matchedOnly ? posts.filter((a) => a.subjectIds.length > 0) : posts;
+  // An edit may take a stored post off every subject, so edits are never dropped here; an edit of a
+  // post never stored is stored when the source would have kept it as a new post.
+  const edits = all.slice(unique).map((a, i) => ({ analyzed: a, editedAt: edited[i]!.editedAt, storeIfNew: !source.matchedOnly || a.subjectIds.length > 0 }));
+  return { batch, unique, analyzed, encoded: encodeBatch(analyzed), edits, unmatched: posts.length - analyzed.length };
 }
 
 /**
  * Writes one prepared batch (at most MAX_BATCH posts) with its cursor in ONE transaction: the posts,
- * their links, rollups and cursor are one statement; deletions, when the batch has any, follow in
- * the same transaction and take their posts' counts back out.
+ * their links, rollups and cursor are one statement; edits and deletions, when the batch has any,
+ * follow in the same transaction (in that order: a post created, edited and deleted in one batch
+ * ends deleted) and move or take out their posts' counts.
  */
 export async function storePrepared(db: Kysely<Database>, source: { id: string; kind: string }, prepared: PreparedBatch, now: Date): Promise<IngestResult> {
   const { batch, analyzed } = prepared;
   if (analyzed.length > MAX_BATCH) throw new Error(`a prepared batch holds at most ${MAX_BATCH} posts`);
   const deletes = batch.deletes ?? [];
+  const edits = prepared.edits;
   const write = async (trx: Kysely<Database>) => {
     const inserted = await storeBatch(trx, source, prepared.encoded, batch.cursor);
-    if (deletes.length === 0) return { inserted, deleted: [] };
-    const deleted = await markPostsDeleted(trx, source.id, deletes, now);
-    await applyRollupDeltas(trx, rollupDeltas(deleted, -1));
-    return { inserted, deleted };
+    const edited = edits.length ? await applyEdits(trx, source, edits, batch.cursor) : { inserted: [], replaced: 0 };
+    const deleted = deletes.length ? await markPostsDeleted(trx, source.id, deletes, now) : [];
+    if (deleted.length) await applyRollupDeltas(trx, rollupDeltas(deleted, -1));
+    return { inserted, edited, deleted };
   };
-  // One statement is a transaction of its own; only deletions need one around two.
-  const { inserted, deleted } = deletes.length === 0 ? await write(db) : await db.transaction().execute(write);
+  // One statement is a transaction of its own; edits and deletions need one around it.
+  const { inserted, edited, deleted } = deletes.length === 0 && edits.length === 0 ? await write(db) : await db.transaction().execute(write);
   const byNativeId = new Map(analyzed.map((a) => [a.post.nativeId, a]));
-  const stored = inserted.map((row) => ({ id: row.id, analyzed: byNativeId.get(row.nativeId)! }));
+  const stored = [...inserted.map((row) => ({ id: row.id, analyzed: byNativeId.get(row.nativeId)! })), ...edited.inserted.map((row) => ({ id: row.id, analyzed: row.analyzed }))];
   return {
     stored,
-    duplicates: analyzed.length - stored.length + (batch.posts.length - prepared.unique),
+    duplicates: analyzed.length - inserted.length + (batch.posts.length - prepared.unique),
+    edited: edited.replaced,
     deleted: deleted.length,
     unmatched: prepared.unmatched,
   };

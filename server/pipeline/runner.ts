@@ -160,6 +160,7 @@ export class SourceRunner {
       try {
         const result = await ingestBatch(this.deps.db, this.deps.analyzer(), { id: source.id, kind: source.type, matchedOnly: source.matchedOnly }, batch, this.deps.clock.now());
         if (result.unmatched) health.count('unmatched_skipped', result.unmatched);
+        if (result.edited) health.count('edits_applied', result.edited);
         const newest = batch.posts.reduce<Date | null>((m, p) => (!m || p.createdAt > m ? p.createdAt : m), null);
         health.recordPosts(result.stored.length, newest);
         if (result.stored.length > 0) {

@@ -33,10 +33,19 @@ export interface NormalizedPost {
 /** JSON-serializable position in a source (X since_id, Jetstream time_us, Mastodon min_id, file offset...). */
 export type Cursor = Record<string, unknown> | null;
 
+/** A post whose text changed at the network: same source and native id, a newer version. */
+export interface PostEdit {
+  post: NormalizedPost;
+  /** When the network made this version; an edit no newer than the stored version changes nothing. */
+  editedAt: Date;
+}
+
 export interface SourceBatch {
   posts: NormalizedPost[];
   /** Native ids the network says were deleted. */
   deletes?: string[];
+  /** Edits, applied after the batch's posts are stored and before its deletions. */
+  edits?: PostEdit[];
   /** The cursor that covers everything in this batch; saved in the same transaction as the posts. */
   cursor: Cursor;
 }

@@ -70,14 +70,14 @@ describeEachDatabase('ingestBatch', (db) => {
         author_followers: 42, created_at: new Date('2026-03-02T10:15:30.123Z'), text: 'bad acme, late, order #77 — ünïcode ✓', lang: 'en', kind: 'reply',
         parent_native_id: 'p0', repost_of_native_id: null, metrics: { likes: 3, reposts: 1 }, dedupe_key: 'bad acme late order 77 n code',
         sentiment_score: -0.5, sentiment_label: 'negative', sentiment_confidence: 0.9, aspects: [{ aspect: 'delivery', polarity: -1 }], intent: 'complaint',
-        rationale: [{ feature: 'bad', weight: -0.5 }], refs: [{ type: 'order', value: '77' }], deleted_at: null,
+        rationale: [{ feature: 'bad', weight: -0.5 }], refs: [{ type: 'order', value: '77' }], deleted_at: null, edited_at: null,
       },
       {
         source: 'cols', native_id: 'cols2', url: null, author_id: 'a-cols2', author_handle: null, author_name: null,
         author_followers: null, created_at: new Date('2026-03-02T10:15:00Z'), text: 'acme', lang: 'en', kind: 'repost',
         parent_native_id: null, repost_of_native_id: 'cols1', metrics: null, dedupe_key: 'acme',
         sentiment_score: 0, sentiment_label: 'neutral', sentiment_confidence: 0.9, aspects: [], intent: 'other',
-        rationale: [{ feature: 'bad', weight: -0.5 }], refs: [], deleted_at: null,
+        rationale: [{ feature: 'bad', weight: -0.5 }], refs: [], deleted_at: null, edited_at: null,
       },
     ]);
     const metricsIsNull = await sql<{ n: number }>`select count(*)::int as n from posts where source = 'cols' and metrics is null`.execute(db().db);

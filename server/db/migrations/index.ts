@@ -13,6 +13,7 @@ import * as m0012 from './0012_reply_sending';
 import * as m0014 from './0014_ingest_link_checks';
 import * as m0015 from './0015_case_rule_matches';
 import * as m0016 from './0016_hll_raise';
+import * as m0017 from './0017_post_edits';
 
 // Static imports rather than a folder scan: the list is explicit, ordered by name, and works the
 // same under tsx, vitest and a bundle. Add new migrations at the end; never edit an old one.
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '0014_ingest_link_checks': m0014,
   '0015_case_rule_matches': m0015,
   '0016_hll_raise': m0016,
+  '0017_post_edits': m0017,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -32,7 +32,7 @@ export interface EncodedBatch {
   links: string[];
 }
 
-type Column<T> = [name: string, type: 'text' | 'int' | 'real' | 'float8' | 'jsonb' | 'epoch_ms', value: (row: T) => unknown];
+type Column<T> = [name: string, type: 'text' | 'int' | 'bigint' | 'real' | 'float8' | 'jsonb' | 'epoch_ms', value: (row: T) => unknown];
 
 /** The posts columns ingest writes, their SQL types, and where each value comes from. */
 const POST_COLUMNS: Array<Column<AnalyzedPost>> = [
@@ -229,6 +229,75 @@ export async function storeBatch(db: Db, source: { id: string; kind: string }, b
     )
     select id, native_id from inserted`.execute(db);
   return result.rows.map((r) => ({ id: r.id, nativeId: r.native_id }));
+}
+
+/** An edit that replaces a stored post: its new analysis, the label it keeps, its subjects before and after. */
+export interface Replacement {
+  id: number;
+  createdAt: Date;
+  post: AnalyzedPost;
+  /** The new analysis's label, or the analyst's if one corrected the post. */
+  label: string | null;
+  editedAt: Date;
+  addSubjects: number[];
+  removeSubjects: number[];
+}
+
+/** What an edit replaces: the text and everything read from it. Who wrote it, when and where stay. */
+const REPLACED_COLUMNS: Array<Column<Replacement>> = [
+  ['id', 'bigint', (r) => r.id],
+  ['text', 'text', (r) => r.post.post.text],
+  ['lang', 'text', (r) => r.post.analysis.lang ?? r.post.post.lang],
+  ['metrics', 'jsonb', (r) => r.post.post.metrics],
+  ['dedupe_key', 'text', (r) => r.post.dedupeKey],
+  ['sentiment_score', 'real', (r) => r.post.analysis.score],
+  ['sentiment_label', 'text', (r) => r.label],
+  ['sentiment_confidence', 'real', (r) => r.post.analysis.confidence],
+  ['aspects', 'jsonb', (r) => r.post.analysis.aspects],
+  ['intent', 'text', (r) => r.post.analysis.intent],
+  ['rationale', 'jsonb', (r) => r.post.analysis.rationale],
+  ['refs', 'jsonb', (r) => r.post.references],
+  ['edited_at', 'epoch_ms', (r) => r.editedAt.getTime()],
+];
+
+/**
+ * Writes edits of stored posts: the new text and analysis, the subject links that come and go, and
+ * the posts back on the derive queue. The rollups are the caller's (they need the old analysis).
+ */
+export async function replaceEdited(db: Db, rows: Replacement[]): Promise<void> {
+  if (rows.length === 0) return;
+  const removed = rows.flatMap((r) => r.removeSubjects.map((subjectId) => ({ postId: r.id, subjectId })));
+  const added = rows.flatMap((r) => r.addSubjects.map((subjectId) => ({ postId: r.id, subjectId, createdAt: r.createdAt.getTime() })));
+  const json = (values: unknown[]) => jsonForPostgres(values);
+  const assignments = sql.raw(REPLACED_COLUMNS.slice(1).map(([name]) => `${name} = r.${name}`).join(', '));
+  await sql`
+    with updated as (
+      update posts p set ${assignments}
+      from (${unpack(REPLACED_COLUMNS, REPLACED_COLUMNS.map(([, , value]) => json(rows.map(value))))}) as r
+      where p.id = r.id
+      returning p.id
+    ),
+    unlinked as (
+      delete from post_subjects ps
+      using rows from (json_array_elements_text(${json(removed.map((l) => l.postId))}::json), json_array_elements_text(${json(removed.map((l) => l.subjectId))}::json)) as l(post_id, subject_id)
+      where ps.post_id = l.post_id::bigint and ps.subject_id = l.subject_id::int
+    ),
+    linked as (
+      insert into post_subjects (post_id, subject_id, created_at)
+      select l.post_id::bigint, l.subject_id::int, timestamptz 'epoch' + l.created_at::bigint * interval '1 millisecond'
+      from rows from (json_array_elements_text(${json(added.map((l) => l.postId))}::json), json_array_elements_text(${json(added.map((l) => l.subjectId))}::json),
+        json_array_elements_text(${json(added.map((l) => l.createdAt))}::json)) as l(post_id, subject_id, created_at)
+    )
+    insert into derive_queue (post_id) select id from updated on conflict do nothing`.execute(db);
+}
+
+/** Marks posts stored from an edit (their first version here is an edited one) with the edit's time. */
+export async function markEdited(db: Db, edits: Array<{ id: number; editedAt: Date }>): Promise<void> {
+  if (edits.length === 0) return;
+  await sql`
+    update posts p set edited_at = timestamptz 'epoch' + e.at::bigint * interval '1 millisecond'
+    from rows from (json_array_elements_text(${JSON.stringify(edits.map((e) => e.id))}::json), json_array_elements_text(${JSON.stringify(edits.map((e) => e.editedAt.getTime()))}::json)) as e(id, at)
+    where p.id = e.id::bigint`.execute(db);
 }
 
 // JSON.stringify writes a lone UTF-16 surrogate (hostile text has them) as a \udXXX escape, which

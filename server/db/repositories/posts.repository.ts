@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../tables';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -44,5 +44,63 @@ export async function markPostsDeleted(db: Db, source: string, nativeIds: string
     score: r.sentiment_score,
     aspects: r.aspects,
     subjectIds: links.filter((l) => l.post_id === r.id).map((l) => l.subject_id),
+  }));
+}
+
+/** A stored post an edit may replace, with what it counts for now. */
+export interface EditTarget {
+  id: number;
+  nativeId: string;
+  /** The version stored: the network's time of its edit, or null for the original. */
+  editedAt: Date | null;
+  createdAt: Date;
+  kind: string;
+  authorId: string;
+  label: string | null;
+  score: number | null;
+  aspects: Array<{ aspect: string; polarity: number }>;
+  deleted: boolean;
+  subjectIds: number[];
+  /** The latest label an analyst gave the post, which an edit keeps. */
+  correctedLabel: string | null;
+}
+
+/** The stored posts of these native ids, locked until the edits to them are written. */
+export async function postsForEdit(db: Db, source: string, nativeIds: string[]): Promise<EditTarget[]> {
+  if (nativeIds.length === 0) return [];
+  const r = await sql<{
+    id: number;
+    native_id: string;
+    edited_at: Date | null;
+    created_at: Date;
+    kind: string;
+    author_id: string;
+    sentiment_label: string | null;
+    sentiment_score: number | null;
+    aspects: Array<{ aspect: string; polarity: number }>;
+    deleted: boolean;
+    subject_ids: number[];
+    corrected_label: string | null;
+  }>`
+    select p.id, p.native_id, p.edited_at, p.created_at, p.kind, p.author_id, p.sentiment_label, p.sentiment_score, p.aspects,
+      p.deleted_at is not null as deleted,
+      coalesce((select array_agg(ps.subject_id order by ps.subject_id) from post_subjects ps where ps.post_id = p.id), '{}') as subject_ids,
+      (select c.label from label_corrections c where c.post_id = p.id order by c.created_at desc, c.id desc limit 1) as corrected_label
+    from posts p
+    where p.source = ${source} and p.native_id = any(${nativeIds}::text[])
+    for update of p`.execute(db);
+  return r.rows.map((row) => ({
+    id: row.id,
+    nativeId: row.native_id,
+    editedAt: row.edited_at,
+    createdAt: row.created_at,
+    kind: row.kind,
+    authorId: row.author_id,
+    label: row.sentiment_label,
+    score: row.sentiment_score,
+    aspects: row.aspects,
+    deleted: row.deleted,
+    subjectIds: row.subject_ids,
+    correctedLabel: row.corrected_label,
   }));
 }
