@@ -26,6 +26,8 @@ export interface FeatureBuffer {
 
 const CAPACITY = 8192;
 const CODES = new Int32Array(32);
+/** The word entry of each token of the post being read (its first tokens.length slots), reused from post to post. */
+const ENTRY_AT: Array<WordEntry | undefined> = [];
 
 export function createBuffer(): FeatureBuffer {
   return { idx: new Int32Array(CAPACITY), val: new Float32Array(CAPACITY), n: 0, tokenFeature: new Int32Array(2048) };
@@ -151,6 +153,21 @@ export function extractFeatures(tokens: Token[], rules: RulesResult, extra: Extr
   let elongations = 0;
   let halves = 0;
   if (buf.tokenFeature.length < tokens.length) buf.tokenFeature = new Int32Array(tokens.length * 2);
+  // The hashed part is scaled to unit length, so long posts do not shout. Every value is 1 or a
+  // gram's 0.5, so the length is a count known before anything is written: values go in scaled
+  // (the same float32s as writing 1 and 0.5, then scaling), unless the post reaches the buffer's cap.
+  let grams = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const w = isWord(t) || t.kind === 'emoji' || t.kind === 'emoticon' || t.kind === 'punct' ? wordOf(t.norm, extra, bits) : undefined;
+    ENTRY_AT[i] = w;
+    if (w !== undefined && isWord(t)) grams += w.grams.length;
+  }
+  const total = 2 * tokens.length + 1 + grams;
+  const scaled = total + 3 < limit;
+  const inv = scaled ? 1 / Math.sqrt(total - grams + 0.25 * grams) : 1;
+  const one = inv;
+  const half = 0.5 * inv;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     buf.tokenFeature[i] = -1;
@@ -162,17 +179,13 @@ export function extractFeatures(tokens: Token[], rules: RulesResult, extra: Extr
     }
     const word = isWord(t);
     const negated = negateLeft > 0 && !t.negation && word;
-    let h: number;
-    let w: WordEntry | undefined;
-    if (word || t.kind === 'emoji' || t.kind === 'emoticon' || t.kind === 'punct') {
-      w = wordOf(t.norm, extra, bits);
-      h = negated ? (w.negHash ||= fnv(t.norm, SEED_NEG)) : w.hash;
-    } else h = tokenHash(t, negated);
+    const w = ENTRY_AT[i];
+    const h = w !== undefined ? (negated ? (w.negHash ||= fnv(t.norm, SEED_NEG)) : w.hash) : tokenHash(t, negated);
     buf.tokenFeature[i] = n;
     idx[n] = h & mask;
-    val[n++] = 1;
+    val[n++] = one;
     idx[n] = mix(prev, h) & mask;
-    val[n++] = 1;
+    val[n++] = one;
     prev = h;
     if (word) {
       if (negated) negateLeft--;
@@ -193,7 +206,7 @@ export function extractFeatures(tokens: Token[], rules: RulesResult, extra: Extr
         halves += grams.length;
         for (let g = 0; g < grams.length; g++) {
           idx[n] = grams[g]!;
-          val[n++] = 0.5;
+          val[n++] = half;
         }
       } else {
         // Near the buffer's cap: a start position's grams go in only while three more still fit.
@@ -219,12 +232,13 @@ export function extractFeatures(tokens: Token[], rules: RulesResult, extra: Extr
     }
   }
   idx[n] = mix(prev, SEED_KIND + 9) & mask;
-  val[n++] = 1;
-  // Unit length for the hashed part, so long posts do not shout. Every value is 1 or a gram's 0.5,
-  // so the sum of squares is a count (exactly what adding them up gave).
-  const norm = n - halves + 0.25 * halves;
-  const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-  for (let k = 0; k < n; k++) val[k] = val[k]! * inv;
+  val[n++] = one;
+  if (!scaled) {
+    // The sum of squares is a count here too (exactly what adding them up gave).
+    const norm = n - halves + 0.25 * halves;
+    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (let k = 0; k < n; k++) val[k] = val[k]! * scale;
+  }
   const d = 1 << bits;
   const dense = [
     rules.compound,
