@@ -167,11 +167,30 @@ function rationale(p: Prepared, buf: FeatureBuffer, weights: Float32Array, corre
     if (j >= 0) out[j]!.weight += v;
     else out.push({ feature: tokens[i]!.norm, weight: v });
   }
-  out.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight));
+  strongestFirst(out);
   if (out.length > 6) out.length = 6;
   for (const r of out) r.weight = round(r.weight);
   if (corrected) out.unshift({ feature: 'analyst correction', weight: corrected === 'positive' ? 1 : corrected === 'negative' ? -1 : 0 });
   return out;
+}
+
+/**
+ * Sorts by |weight|, strongest first, equal ones in their order (as the stable Array#sort with
+ * that comparator): by insertion for the handful a post has, which allocates nothing (Array#sort
+ * set up a work array and its run stack for every post).
+ */
+function strongestFirst(out: Analysis['rationale']): void {
+  if (out.length > 32) {
+    out.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight));
+    return;
+  }
+  for (let i = 1; i < out.length; i++) {
+    const r = out[i]!;
+    const m = Math.abs(r.weight);
+    let j = i - 1;
+    for (; j >= 0 && Math.abs(out[j]!.weight) < m; j--) out[j + 1] = out[j]!;
+    out[j + 1] = r;
+  }
 }
 
 /**
