@@ -19,12 +19,12 @@ export interface PreparedEdit {
   storeIfNew: boolean;
 }
 
-/** The newest edit of each post in a batch: only the last version counts. */
+/** The newest edit of each post in a batch: only the last version counts (of two equally new, the later one). */
 export function newestEdits(edits: PostEdit[]): PostEdit[] {
   const newest = new Map<string, PostEdit>();
   for (const e of edits) {
     const seen = newest.get(e.post.nativeId);
-    if (!seen || e.editedAt > seen.editedAt) newest.set(e.post.nativeId, e);
+    if (!seen || e.editedAt >= seen.editedAt) newest.set(e.post.nativeId, e);
   }
   return [...newest.values()];
 }

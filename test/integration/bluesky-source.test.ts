@@ -175,17 +175,43 @@ describeEachDatabase('Bluesky Jetstream source', (db) => {
     expect(fake.connections).toBe(1);
   });
 
-  test('an edit of a post that did not match is stored when it now matches; an edit of a stored post keeps the first version', async () => {
-    start();
+  test('an edit replaces a stored post and moves its counts; an edit of a post that did not match is stored once it matches; a replay changes nothing', async () => {
+    start({ safetyWindowMs: 60_000 });
     await fake.waitForOpen();
+    const uri = (rkey: string) => `at://did:plc:g/app.bsky.feed.post/${rkey}`;
+    const before = await subjectPosts();
     fake.create('did:plc:g', '3kedit', { text: 'my new bearings are fine' });
     fake.create('did:plc:g', '3kkept', { text: 'acme ok' });
+    fake.create('did:plc:g', '3kgone', { text: 'acme lost my parcel' });
+    await until(async () => (await storedCount()) === 2, 'the two matching posts');
+    expect((await subjectPosts()) - before).toBe(2);
+
     fake.update('did:plc:g', '3kedit', { text: 'my new kestrel bearings are fine' });
     fake.update('did:plc:g', '3kkept', { text: 'acme ok (edited)' });
-    await until(async () => (await storedCount()) === 2, 'both posts');
-    await until(() => (runner!.healthOf(sourceId)!.counters.edits ?? 0) === 2, 'the edits to be counted');
-    const posts = await stored();
-    expect(posts.map((p) => p.text)).toEqual(['my new kestrel bearings are fine', 'acme ok']);
+    // No subject's query matches this version: the post stays, about nothing, and counts for nothing.
+    fake.update('did:plc:g', '3kgone', { text: 'found it, all good' });
+    await until(async () => (await storedCount()) === 3, 'the post that now matches');
+    await until(() => (runner!.healthOf(sourceId)!.counters.edits_applied ?? 0) === 2, 'both edits of stored posts');
+    expect(runner!.healthOf(sourceId)!.counters.edits).toBe(3);
+    const texts = async () => Object.fromEntries((await stored()).map((p) => [p.native_id, p.text]));
+    const edited = { [uri('3kedit')]: 'my new kestrel bearings are fine', [uri('3kkept')]: 'acme ok (edited)', [uri('3kgone')]: 'found it, all good' };
+    expect(await texts()).toEqual(edited);
+    // Acme counts 3kkept only now; Kestrel counts 3kedit.
+    expect((await subjectPosts()) - before).toBe(2);
+    const gone = await db().db.selectFrom('posts').innerJoin('post_subjects', 'post_subjects.post_id', 'posts.id').select('posts.id').where('native_id', '=', uri('3kgone')).execute();
+    expect(gone).toEqual([]);
+
+    // A restart resumes a minute before its cursor: the creates and edits all come again, to a
+    // source that has not seen them, and the ingester finds every version already stored.
+    await runner!.stop();
+    start({ safetyWindowMs: 60_000 });
+    await fake.waitForOpen();
+    fake.create('did:plc:g', '3kmark', { text: 'acme marker' });
+    await until(async () => (await storedCount()) === 4, 'the marker');
+    expect(runner!.healthOf(sourceId)!.counters.edits).toBe(3);
+    expect(runner!.healthOf(sourceId)!.counters.edits_applied ?? 0).toBe(0);
+    expect(await texts()).toMatchObject(edited);
+    expect((await subjectPosts()) - before).toBe(3);
   });
 
   test('a subject added while running starts matching at the next refresh', async () => {

@@ -146,6 +146,33 @@ describeEachDatabase('Mastodon source', (db) => {
     expect((await stored()).find((p) => p.native_id === s.id)!.deleted_at).not.toBeNull();
   });
 
+  test('an edited status replaces the stored text and moves its counts; one edited while Earshot was down is stored edited', async () => {
+    start();
+    await until(() => fake.openStreams() === 1, 'the stream');
+    const before = await subjectPosts();
+    const s = acme('<p>acme let me down</p>');
+    const t = acme('<p>acme parcel late</p>');
+    await until(async () => (await subjectPosts()) === before + 2, 'the counts');
+    fake.edit(s.id, '<p>acme came through after all, thanks</p>');
+    // This version is about no subject: the status stays stored, counted for nothing.
+    fake.edit(t.id, '<p>never mind, wrong shop</p>');
+    await until(() => (runner!.healthOf(sourceId)!.counters.edits_applied ?? 0) === 2, 'both edits');
+    const texts = async () => Object.fromEntries((await stored()).map((p) => [p.native_id, p.text]));
+    expect(await texts()).toMatchObject({ [s.id]: 'acme came through after all, thanks', [t.id]: 'never mind, wrong shop' });
+    expect(await subjectPosts()).toBe(before + 1);
+    const edited = await db().db.selectFrom('posts').select(['native_id', 'edited_at']).where('source', '=', sourceId).where('native_id', '=', s.id).executeTakeFirstOrThrow();
+    expect(edited.edited_at).toEqual(new Date(fake.statuses.find((x) => x.id === s.id)!.edited_at!));
+    await runner!.stop();
+
+    // Posted and edited while the source was stopped: the gap-fill brings the edited version.
+    const late = acme('<p>acme first draft</p>');
+    fake.edit(late.id, '<p>acme final words</p>');
+    start();
+    await until(async () => (await stored()).some((p) => p.native_id === late.id), 'the late status');
+    expect((await texts())[late.id]).toBe('acme final words');
+    expect(await subjectPosts()).toBe(before + 2);
+  });
+
   test('malformed events are skipped, counted and reported while the stream goes on', async () => {
     start();
     await until(() => fake.openStreams() === 1, 'the stream');

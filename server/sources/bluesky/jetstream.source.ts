@@ -8,7 +8,7 @@ import type { BlueskySourceConfig } from '../../../shared/api/sources';
 import { backoffDelay } from '../backoff';
 import { errorMessage } from '../health';
 import type { SourceDeps } from '../registry';
-import type { Cursor, NormalizedPost, SourceBatch, SourceContext, StreamSource } from '../source';
+import type { Cursor, NormalizedPost, PostEdit, SourceBatch, SourceContext, StreamSource } from '../source';
 import { JetstreamConnection } from './jetstream-connection';
 import { commitToPost, parseFrame, POST_COLLECTION, type JetstreamEvent } from './jetstream-event';
 import { SubjectFilter } from './subject-filter';
@@ -58,6 +58,11 @@ const MAX_SEEN = 200_000;
 
 export class JetstreamSource implements StreamSource {
   readonly type = 'stream';
+  /**
+   * Only posts some subject's query matches are kept. The filter below already drops the rest of the
+   * firehose before analysis; the ingester's own check decides for edits, which pass the filter.
+   */
+  readonly matchedOnly = true;
   private readonly options: JetstreamOptions;
   private readonly filter: SubjectFilter;
   /** Handles learnt from identity events (commits carry only the DID); bounded, oldest forgotten first. */
@@ -130,8 +135,14 @@ export class JetstreamSource implements StreamSource {
     else if (result.type === 'invalid') health.count('skipped_records');
     else if (result.type === 'post') {
       health.count('posts_seen');
+      if (result.edit) {
+        // An edit goes on even when it matches no subject: it may take a stored post off its
+        // subjects. The ingester stores an edit of a post it never stored only if it now matches.
+        health.count('edits');
+        batch.edits.push({ post: result.post, editedAt: new Date(Math.floor(event.time_us / 1000)) });
+        return true;
+      }
       if (!this.filter.matches({ text: result.post.text, authorHandle: result.post.author.handle, lang: result.post.lang })) return true;
-      if (result.edit) health.count('edits');
       batch.posts.push(result.post);
     }
     return true;
@@ -161,6 +172,7 @@ export class JetstreamSource implements StreamSource {
 
 export interface PendingBatch {
   posts: NormalizedPost[];
+  edits: PostEdit[];
   deletes: string[];
 }
 
@@ -171,7 +183,7 @@ class Session {
   /** Whether this connection carried at least one valid event (resets the backoff). */
   delivered = false;
   private newest: number | null;
-  private batch: PendingBatch = { posts: [], deletes: [] };
+  private batch: PendingBatch = { posts: [], edits: [], deletes: [] };
   private batchSince: number | null = null;
   private skipsReported = 0;
 
@@ -196,7 +208,7 @@ class Session {
       while (!signal.aborted) {
         for (const frame of connection.drain()) {
           this.handle(frame);
-          if (this.batch.posts.length + this.batch.deletes.length >= opts.maxBatch) await this.flush();
+          if (this.batch.posts.length + this.batch.edits.length + this.batch.deletes.length >= opts.maxBatch) await this.flush();
         }
         if (connection.closed) {
           await this.flush();
@@ -255,7 +267,7 @@ class Session {
   private flushDeadline(): number {
     if (this.batchSince === null) return Infinity;
     const { flushMs, cursorOnlyMs } = this.source.opts;
-    const hasContent = this.batch.posts.length + this.batch.deletes.length > 0;
+    const hasContent = this.batch.posts.length + this.batch.edits.length + this.batch.deletes.length > 0;
     return this.batchSince + (hasContent ? flushMs : cursorOnlyMs);
   }
 
@@ -263,18 +275,11 @@ class Session {
     if (this.batchSince === null || this.newest === null) return;
     const batch = this.batch;
     const cursor: JetstreamCursor = { timeUs: this.newest };
-    this.batch = { posts: [], deletes: [] };
+    this.batch = { posts: [], edits: [], deletes: [] };
     this.batchSince = null;
     this.skipsReported = 0;
-    if (batch.posts.length > 0 && batch.deletes.length > 0) {
-      // ingestBatch cannot yet take posts and deletes landing in the same rollup hour in one batch (its
-      // rollup upsert touches the row twice), so posts go first under the previous cursor: a crash in
-      // between replays them (idempotent) and the deletes with them.
-      await this.emit({ posts: batch.posts, deletes: [], cursor: { timeUs: this.timeUs ?? cursor.timeUs } });
-      await this.emit({ posts: [], deletes: batch.deletes, cursor: { ...cursor } });
-    } else {
-      await this.emit({ posts: batch.posts, deletes: batch.deletes, cursor: { ...cursor } });
-    }
+    // The ingester stores posts, then applies edits, then deletions, all in one transaction.
+    await this.emit({ posts: batch.posts, edits: batch.edits, deletes: batch.deletes, cursor: { ...cursor } });
     this.timeUs = cursor.timeUs;
     this.ctx.health.recordCursorTime(new Date(Math.floor(cursor.timeUs / 1000)));
   }

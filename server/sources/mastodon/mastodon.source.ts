@@ -9,9 +9,9 @@ import type { MastodonSourceConfig } from '../../../shared/api/sources';
 import { backoffDelay } from '../backoff';
 import { errorMessage } from '../health';
 import type { SourceDeps } from '../registry';
-import type { Cursor, NormalizedPost, SourceBatch, SourceContext, StreamSource } from '../source';
+import type { Cursor, NormalizedPost, PostEdit, SourceBatch, SourceContext, StreamSource } from '../source';
 import { openHashtagStream, PAGE_LIMIT, streamEvents, tagTimeline, type MastodonClient } from './mastodon-api';
-import { newerId, parseStatus, statusToPost } from './mastodon-status';
+import { newerId, parseStatus, statusToPost, type MastodonStatus } from './mastodon-status';
 import type { SseEvent } from './sse';
 
 export interface MastodonOptions {
@@ -75,7 +75,7 @@ export class MastodonSource implements StreamSource {
 
 /** The state of one `run`: the cursor stored so far, the batch being built, and one emitter at a time. */
 class Run {
-  private pending: { posts: NormalizedPost[]; deletes: string[]; newest: Map<string, string>; since: number | null } = this.empty();
+  private pending: { posts: NormalizedPost[]; edits: PostEdit[]; deletes: string[]; newest: Map<string, string>; since: number | null } = this.empty();
   private chain: Promise<void> = Promise.resolve();
   private wakeFlusher: (() => void) | null = null;
   private skipsReported = 0;
@@ -169,6 +169,7 @@ class Run {
       const raw = await tagTimeline(this.client, tag, { minId: since }, signal);
       this.ctx.health.count('gap_fill_requests');
       const posts: NormalizedPost[] = [];
+      const edits: PostEdit[] = [];
       let newest = since;
       for (const item of raw) {
         const parsed = parseStatus(item);
@@ -176,13 +177,16 @@ class Run {
           this.skipped(`a timeline status of #${tag} (${parsed.reason})`);
           continue;
         }
-        posts.push(statusToPost(parsed.status, this.sourceId));
+        // A status edited while the stream was down comes back with its latest text and edited_at.
+        const edit = this.editOf(parsed.status, false);
+        if (edit) edits.push(edit);
+        else posts.push(statusToPost(parsed.status, this.sourceId));
         newest = newerId(newest, parsed.status.id);
       }
       // A server that does not move forward (or a gap longer than we could ever read) must not loop.
       if (newest === since || newest === null) return;
-      this.ctx.health.count('gap_filled', posts.length);
-      await this.store(posts, [], new Map([[tag, newest]]));
+      this.ctx.health.count('gap_filled', posts.length + edits.length);
+      await this.store(posts, edits, [], new Map([[tag, newest]]));
       if (since === null || raw.length < PAGE_LIMIT) return;
       since = newest;
     }
@@ -191,7 +195,7 @@ class Run {
   private handle(tag: string, event: SseEvent, progress: { delivered: boolean }): void {
     if (event.event === 'delete') {
       progress.delivered = true;
-      if (/^\d{1,30}$/.test(event.data.trim())) this.add([], [event.data.trim()], tag, null);
+      if (/^\d{1,30}$/.test(event.data.trim())) this.add([], [], [event.data.trim()], tag, null);
       else this.skipped(`a delete event of #${tag} with id ${JSON.stringify(event.data.slice(0, 40))}`);
       return;
     }
@@ -209,9 +213,21 @@ class Run {
       return;
     }
     progress.delivered = true;
+    const edit = this.editOf(parsed.status, event.event === 'status.update');
     if (event.event === 'status.update') this.ctx.health.count('edits');
     // An edit keeps its id; the tag's cursor only moves forward with new statuses.
-    this.add([statusToPost(parsed.status, this.sourceId)], [], tag, event.event === 'update' ? parsed.status.id : null);
+    this.add(edit ? [] : [statusToPost(parsed.status, this.sourceId)], edit ? [edit] : [], [], tag, event.event === 'update' ? parsed.status.id : null);
+  }
+
+  /**
+   * A status that was edited, as an edit whose version is its edited_at: applied when newer than the
+   * version stored, stored as new if no version was. A status.update without edited_at (not sent by
+   * Mastodon itself) is versioned by when it arrived.
+   */
+  private editOf(status: MastodonStatus, isUpdate: boolean): PostEdit | null {
+    const editedAt = status.edited_at ? new Date(status.edited_at) : null;
+    if (editedAt && !Number.isNaN(editedAt.getTime())) return { post: statusToPost(status, this.sourceId), editedAt };
+    return isUpdate ? { post: statusToPost(status, this.sourceId), editedAt: this.ctx.clock.now() } : null;
   }
 
   private skipped(what: string): void {
@@ -219,13 +235,14 @@ class Run {
     if (this.skipsReported++ === 0) this.ctx.health.recordError(new Error(`skipped ${what}`));
   }
 
-  private add(posts: NormalizedPost[], deletes: string[], tag: string, id: string | null): void {
+  private add(posts: NormalizedPost[], edits: PostEdit[], deletes: string[], tag: string, id: string | null): void {
     const p = this.pending;
     p.posts.push(...posts);
+    p.edits.push(...edits);
     p.deletes.push(...deletes);
     if (id) p.newest.set(tag, newerId(p.newest.get(tag) ?? null, id)!);
     p.since ??= this.ctx.clock.now().getTime();
-    if (p.posts.length + p.deletes.length >= this.opts.maxBatch) this.flush().catch((error: unknown) => this.ctx.health.recordError(error));
+    if (p.posts.length + p.edits.length + p.deletes.length >= this.opts.maxBatch) this.flush().catch((error: unknown) => this.ctx.health.recordError(error));
     this.wakeFlusher?.();
   }
 
@@ -252,23 +269,17 @@ class Run {
     const p = this.pending;
     if (p.since === null) return this.chain;
     this.pending = this.empty();
-    return this.store(p.posts, p.deletes, p.newest);
+    return this.store(p.posts, p.edits, p.deletes, p.newest);
   }
 
   /** Queues a batch behind the one being stored (emit is never called twice at once). */
-  private store(posts: NormalizedPost[], deletes: string[], newest: Map<string, string>): Promise<void> {
+  private store(posts: NormalizedPost[], edits: PostEdit[], deletes: string[], newest: Map<string, string>): Promise<void> {
     const run = async () => {
       const next = new Map(this.stored);
       for (const [tag, id] of newest) next.set(tag, newerId(next.get(tag) ?? null, id)!);
-      const cursor = (tags: Map<string, string>): MastodonCursor => ({ tags: Object.fromEntries(tags) });
-      if (posts.length > 0 && deletes.length > 0) {
-        // ingestBatch cannot yet take posts and deletes landing in the same rollup hour in one batch;
-        // posts go first under the previous cursor (a crash in between replays them, idempotently).
-        await this.emit({ posts, deletes: [], cursor: { ...cursor(this.stored) } });
-        await this.emit({ posts: [], deletes, cursor: { ...cursor(next) } });
-      } else {
-        await this.emit({ posts, deletes, cursor: { ...cursor(next) } });
-      }
+      const cursor: MastodonCursor = { tags: Object.fromEntries(next) };
+      // The ingester stores posts, then applies edits, then deletions, all in one transaction.
+      await this.emit({ posts, edits, deletes, cursor: { ...cursor } });
       for (const [tag, id] of next) this.stored.set(tag, id);
       this.skipsReported = 0;
     };
@@ -278,6 +289,6 @@ class Run {
   }
 
   private empty() {
-    return { posts: [] as NormalizedPost[], deletes: [] as string[], newest: new Map<string, string>(), since: null as number | null };
+    return { posts: [] as NormalizedPost[], edits: [] as PostEdit[], deletes: [] as string[], newest: new Map<string, string>(), since: null as number | null };
   }
 }
