@@ -1,6 +1,6 @@
 /**
  * End-to-end ingest: demo generator -> analysis (subjects, sentiment, references, dedupe) -> one
- * transaction per batch of 1,000 (posts, links, rollups, author sketches, derive queue, cursor),
+ * transaction per batch of MAX_BATCH (posts, links, rollups, author sketches, derive queue, cursor),
  * the analysis of each batch overlapping the write of the one before,
  * on PostgreSQL and on PGlite; and a raw COPY of the same rows into PostgreSQL as the reference.
  */
@@ -15,7 +15,7 @@ import { migrateToLatest } from '../../server/db/migrate';
 import { insertSubject } from '../../server/db/repositories/subjects.repository';
 import { createLogger } from '../../server/logger';
 import { Engines } from '../../server/pipeline/engines';
-import { ingestBatches } from '../../server/pipeline/ingest';
+import { ingestBatches, MAX_BATCH } from '../../server/pipeline/ingest';
 import { iterateScenarioPosts } from '../../server/sources/demo/scenario';
 import { DEMO_SUBJECTS } from '../../server/sources/demo/vocabulary';
 import type { NormalizedPost } from '../../server/sources/source';
@@ -61,7 +61,7 @@ async function ingestAll(database: DatabaseHandle, all: NormalizedPost[]): Promi
   const engines = new Engines(database.db, createLogger('silent'));
   await engines.reload();
   function* batches() {
-    for (let i = 0; i < all.length; i += 1000) yield { posts: all.slice(i, i + 1000), cursor: { index: i + 1000 } };
+    for (let i = 0; i < all.length; i += MAX_BATCH) yield { posts: all.slice(i, i + MAX_BATCH), cursor: { index: i + MAX_BATCH } };
   }
   // Open the pool's connections first, so the backends counted are the ones that do the work.
   await Promise.all(Array.from({ length: 4 }, () => sql`select 1`.execute(database.db)));
