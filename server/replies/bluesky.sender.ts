@@ -19,11 +19,21 @@ import { fetchJson, httpFailure, SendError, type OutgoingReply, type Posted, typ
 const S32 = '234567abcdefghijklmnopqrstuvwxyz';
 const POST = 'app.bsky.feed.post';
 
-/** A timestamp identifier (atproto TID): 53 bits of microseconds and 10 bits of clock id, base32-sortable. */
+/** The last TID's microseconds: keys made in one process only go forward, as atproto's own TID clock does. */
+let lastMicros = 0n;
+
+/**
+ * A timestamp identifier (atproto TID): 53 bits of microseconds and 10 bits of clock id, base32-sortable.
+ * A clock that only has milliseconds gets random microseconds, and a key made in the same microsecond
+ * as (or before) the previous one moves one microsecond past it: two keys made in the same
+ * millisecond, or under a test's frozen clock, always differ (random bits alone collided: 1,000 keys
+ * in one millisecond share a key about 4 times in 10).
+ */
 export function newTid(now: Date, clockId = Math.floor(Math.random() * 1024), micros = Math.floor(Math.random() * 1000)): string {
-  // A clock that only has milliseconds gets random microseconds: two keys made in the same
-  // millisecond (or under a test's frozen clock) must still differ.
-  let n = ((BigInt(now.getTime()) * 1000n + BigInt(micros % 1000)) << 10n) | BigInt(clockId & 1023);
+  let us = BigInt(now.getTime()) * 1000n + BigInt(micros % 1000);
+  if (us <= lastMicros) us = lastMicros + 1n;
+  lastMicros = us;
+  let n = (us << 10n) | BigInt(clockId & 1023);
   let out = '';
   for (let i = 0; i < 13; i++) {
     out = S32[Number(n & 31n)]! + out;

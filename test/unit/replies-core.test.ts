@@ -197,6 +197,9 @@ describe('Bluesky record keys', () => {
     const at = new Date('2026-03-10T12:30:00Z');
     const keys = new Set(Array.from({ length: 1000 }, () => newTid(at)));
     expect(keys.size).toBe(1000);
+    // Even with the same random draws, which is what collided before.
+    const same = new Set(Array.from({ length: 1000 }, () => newTid(at, 7, 500)));
+    expect(same.size).toBe(1000);
     expect([...keys].every((k) => /^[2-7a-z]{13}$/.test(k))).toBe(true);
   });
 });
