@@ -71,7 +71,7 @@ describe.skipIf(inject('browserSkipReason') !== null)('supplier escalation from 
     expect(raw).toContain('Non-conformance report');
     await page.screenshot({ path: screenshotPath('escalation'), fullPage: true });
     await box.getByTestId('escalation-result').getByRole('link').click();
-    await page.getByTestId('case-detail').getByText('escalation.delivered').waitFor();
+    await page.getByTestId('case-timeline').getByText('the escalation was delivered').waitFor();
     expect(await page.getByTestId('case-detail').locator('h2').innerText()).toMatch(/^#\d+ Non-conformance: /);
   });
 });
