@@ -1,17 +1,12 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import type { RollupInput } from '../../analysis/rollups';
 import type { Database } from '../tables';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export interface DeletedPost {
+/** A deleted post with what it counted for, so its rollup contribution can be taken back. */
+export interface DeletedPost extends RollupInput {
   id: number;
-  createdAt: Date;
-  kind: string;
-  authorId: string;
-  label: string | null;
-  score: number | null;
-  aspects: Array<{ aspect: string; polarity: number }>;
-  subjectIds: number[];
 }
 
 /** Marks posts deleted at the network (once); returns them with their subjects so counts can be taken back. */
@@ -48,19 +43,12 @@ export async function markPostsDeleted(db: Db, source: string, nativeIds: string
 }
 
 /** A stored post an edit may replace, with what it counts for now. */
-export interface EditTarget {
+export interface EditTarget extends RollupInput {
   id: number;
   nativeId: string;
   /** The version stored: the network's time of its edit, or null for the original. */
   editedAt: Date | null;
-  createdAt: Date;
-  kind: string;
-  authorId: string;
-  label: string | null;
-  score: number | null;
-  aspects: Array<{ aspect: string; polarity: number }>;
   deleted: boolean;
-  subjectIds: number[];
   /** The latest label an analyst gave the post, which an edit keeps. */
   correctedLabel: string | null;
 }
